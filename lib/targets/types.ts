@@ -46,3 +46,19 @@ export interface DroppedTarget {
   /** For `sharding`: the members that do scrape it. */
   clusterMembers?: number[];
 }
+
+/** What the scraper knows about one target, read by the status pages. */
+export interface ScrapeStatus {
+  health: "up" | "down" | "unknown";
+  /** The last error, "" when the last scrape succeeded. */
+  lastError: string;
+  /** Milliseconds since the epoch of the last scrape's start; 0 before the first. */
+  lastScrape: number;
+  /** Milliseconds the last scrape took. */
+  lastScrapeDuration: number;
+  lastSamplesScraped: number;
+  scrapesTotal: number;
+  scrapesFailed: number;
+  /** Series the target sent in its last successful scrape (after metric relabeling). */
+  seriesCount: number;
+}

@@ -53,7 +53,10 @@ function defaults(): Required<LoggerOptions> {
 /** Applies logger options; fields left out keep their defaults. */
 export function configureLogger(options: LoggerOptions): void {
   const d = defaults();
-  opts = { ...d, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  opts = {
+    ...d,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
   windowStart = 0;
   windowCounts.WARN = windowCounts.ERROR = 0;
   suppressed.WARN = suppressed.ERROR = 0;
@@ -68,7 +71,9 @@ function emit(level: LogLevel, caller: string, msg: string): void {
       if (now - windowStart >= 1000) {
         for (const l of ["WARN", "ERROR"] as const) {
           if (suppressed[l] > 0) {
-            const note = `suppressed ${suppressed[l]} ${l.toLowerCase()} messages in the last second`;
+            const note = `suppressed ${
+              suppressed[l]
+            } ${l.toLowerCase()} messages in the last second`;
             write(l, "logger", note, now);
           }
           suppressed[l] = 0;

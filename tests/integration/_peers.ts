@@ -139,7 +139,9 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${lastErr}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${lastErr}` : ""}`,
+  );
 }
 
 /** Fetches a URL and returns its body text, or undefined on any error or non-2xx status. */

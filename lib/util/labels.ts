@@ -1,0 +1,60 @@
+/**
+ * Small helpers over label lists shared by every stage.
+ *
+ * @module
+ */
+import type { Label } from "./series.ts";
+
+/** Sorts labels by name in place, byte order (as Go's sort of strings), and returns them. */
+export function sortLabels(labels: Label[]): Label[] {
+  return labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Returns the value of label `name`, or "" when absent (as vmagent's `GetLabelValueByName`). */
+export function getLabelValue(labels: readonly Label[], name: string): string {
+  for (const l of labels) if (l.name === name) return l.value;
+  return "";
+}
+
+/** Quotes a string as Go's `strconv.Quote` does for printable UTF-8 text. */
+export function quoteGo(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/**
+ * Formats labels as `{a="1",b="2"}` (Go-quoted values, in the given order), or as
+ * `name{...}` when a `__name__` label is present, as vmagent prints series.
+ *
+ * @example
+ * ```ts
+ * labelsToString([{ name: "__name__", value: "up" }, { name: "job", value: "x" }]); // 'up{job="x"}'
+ * ```
+ */
+export function labelsToString(labels: readonly Label[]): string {
+  let name = "";
+  const parts: string[] = [];
+  for (const l of labels) {
+    if (l.name === "__name__") name = l.value;
+    else parts.push(`${l.name}=${quoteGo(l.value)}`);
+  }
+  if (name !== "" && parts.length === 0) return name;
+  return `${name}{${parts.join(",")}}`;
+}
+
+/** Converts a label list to a plain object (later duplicates win). */
+export function labelsToObject(labels: readonly Label[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const l of labels) o[l.name] = l.value;
+  return o;
+}
