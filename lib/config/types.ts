@@ -34,9 +34,15 @@ export interface OAuth2Config {
   endpointParams: Record<string, string>;
   tlsConfig?: TLSConfig;
   proxyUrl?: string;
+  /** `headers` sent to `token_url`, `[name, value]` as in {@linkcode HTTPClientConfig.headers}. */
+  headers?: [string, string][];
 }
 
-/** `tls_config`. File fields are paths; `ca`, `cert`, `key` are inline PEM (vmagent extension). */
+/**
+ * `tls_config`. File fields are paths (resolved against the config file's folder by the
+ * loader); `ca`, `cert`, `key` are inline PEM (vmagent extension). `minVersion` is one of
+ * `TLS10`..`TLS13` (upper-cased by the loader).
+ */
 export interface TLSConfig {
   ca?: string;
   caFile?: string;
@@ -51,6 +57,7 @@ export interface TLSConfig {
 
 /**
  * HTTP client settings shared by scraping, SD mechanisms and remote write.
+ * `*File` paths are resolved against the config file's folder by the loader.
  * At most one of basicAuth, bearerToken(File), authorization and oauth2 is set
  * (the parser rejects combinations, as vmagent does).
  */
@@ -62,10 +69,29 @@ export interface HTTPClientConfig {
   oauth2?: OAuth2Config;
   tlsConfig?: TLSConfig;
   proxyUrl?: string;
-  /** `headers`: `Name: value` strings, as vmagent accepts them. */
+  /**
+   * `headers`: `Name: value` strings split at the first `:`, the name canonicalised
+   * (`x-foo` -> `X-Foo`) and both parts trimmed, as vmagent does.
+   */
   headers: [string, string][];
   /** @default true */
   followRedirects: boolean;
+  /** The `proxy_*` options of a scrape config (auth and TLS towards `proxyUrl`); unset when none is given. */
+  proxyClientConfig?: ProxyClientConfig;
+}
+
+/**
+ * `proxy_authorization`, `proxy_basic_auth`, `proxy_bearer_token(_file)`, `proxy_oauth2`,
+ * `proxy_tls_config`, `proxy_headers` of a scrape config: how to talk to the proxy.
+ */
+export interface ProxyClientConfig {
+  basicAuth?: BasicAuth;
+  bearerToken?: string;
+  bearerTokenFile?: string;
+  authorization?: Authorization;
+  oauth2?: OAuth2Config;
+  tlsConfig?: TLSConfig;
+  headers: [string, string][];
 }
 
 /** A group of targets with common labels: `static_configs[]` entries and SD results. */
@@ -150,6 +176,12 @@ export interface ScrapeConfig {
   staticConfigs: TargetGroup[];
   fileSdConfigs: FileSDConfig[];
   kubernetesSdConfigs: KubernetesSDConfig[];
+  /**
+   * The job as written (known fields, secrets included) plus `global`, as JSON: equal
+   * fingerprints mean an unchanged job on reload (vmagent compares the same way).
+   * Never log or show it. Set by `parseConfig`.
+   */
+  fingerprint?: string;
 }
 
 /** A whole `-promscrape.config` after loading. */
@@ -158,8 +190,13 @@ export interface Config {
   scrapeConfigs: ScrapeConfig[];
   /** Where it was read from (path or URL). */
   source: string;
+  /** The folder relative paths were resolved against (a URL's folder for configs read over HTTP). */
+  baseDir?: string;
   /** The raw text after `%{ENV}` expansion, for change detection. */
   text: string;
-  /** The config marshalled back to YAML with secrets masked, for `/config`. */
+  /**
+   * The config marshalled back to YAML with secrets masked, for `/config`: known fields
+   * only, `scrape_config_files` replaced by the jobs they hold, durations as Go prints them.
+   */
   maskedYaml: string;
 }
