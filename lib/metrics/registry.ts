@@ -6,6 +6,10 @@
  * @module
  */
 
+import { formatValue } from "./format_value.ts";
+
+export { formatValue };
+
 /** A monotonically increasing counter. */
 export class Counter {
   #value = 0;
@@ -124,17 +128,62 @@ function splitName(id: string): [string, string] {
   return [id.slice(0, i), id.slice(i + 1, -1)];
 }
 
-/** Formats a number as Prometheus text does (`+Inf`, `-Inf`, `NaN`, integers without exponent). */
-export function formatValue(v: number): string {
-  if (v === Infinity) return "+Inf";
-  if (v === -Infinity) return "-Inf";
-  if (v !== v) return "NaN";
-  return String(v);
+/** Options of {@linkcode MetricsRegistry.writePrometheus}. */
+export interface WritePrometheusOptions {
+  /**
+   * `-metrics.exposeMetadata`: write `# HELP` and `# TYPE` lines once per metric family.
+   * @default false
+   */
+  exposeMetadata?: boolean;
+}
+
+/** Returns the family name of a metric identity: the text before `{`. */
+export function metricFamily(id: string): string {
+  const i = id.indexOf("{");
+  return i < 0 ? id : id.slice(0, i);
+}
+
+/** Writes the `# HELP` and `# TYPE` lines of a metric family, as VictoriaMetrics does (empty help). */
+export function metadataLines(family: string, type: string): string {
+  return `# HELP ${family}\n# TYPE ${family} ${type}\n`;
+}
+
+function metricType(m: Metric): string {
+  if (m instanceof Counter) return "counter";
+  if (m instanceof Gauge) return "gauge";
+  // VictoriaMetrics histograms have vmrange buckets, not `le`, so they are exposed untyped.
+  return "untyped";
+}
+
+function writeMetric(id: string, m: Metric, lines: string[]): void {
+  if (m instanceof Histogram) {
+    const [name, labels] = splitName(id);
+    const prefix = labels === "" ? "" : `${labels},`;
+    const { sum, count } = m.visit((vmrange, n) => {
+      lines.push(`${name}_bucket{${prefix}vmrange="${vmrange}"} ${n}`);
+    });
+    // An empty histogram writes nothing, as in VictoriaMetrics.
+    if (count === 0) return;
+    const suffix = labels === "" ? "" : `{${labels}}`;
+    lines.push(`${name}_sum${suffix} ${formatValue(sum)}`);
+    lines.push(`${name}_count${suffix} ${count}`);
+  } else {
+    lines.push(`${id} ${formatValue(m.get())}`);
+  }
+}
+
+/** Orders identities by family first, then by the whole identity, as VictoriaMetrics does. */
+function compareIds(a: string, b: string): number {
+  const fa = metricFamily(a);
+  const fb = metricFamily(b);
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A set of named metrics. */
 export class MetricsRegistry {
   #metrics = new Map<string, Metric>();
+  #writers: (() => string)[] = [];
 
   #getOrCreate<T extends Metric>(id: string, make: () => T, kind: new (...a: never[]) => T): T {
     const m = this.#metrics.get(id);
@@ -183,26 +232,51 @@ export class MetricsRegistry {
     return [...this.#metrics.keys()];
   }
 
-  /** Writes every metric in the Prometheus text format, sorted by name. */
-  writePrometheus(): string {
+  /**
+   * Adds a callback whose text (Prometheus format, each line ending in `\n`)
+   * is appended after the registered metrics, like VictoriaMetrics' `RegisterMetricsWriter`.
+   * Returns a function that removes it again.
+   */
+  registerWriter(fn: () => string): () => void {
+    this.#writers.push(fn);
+    return () => {
+      const i = this.#writers.indexOf(fn);
+      if (i >= 0) this.#writers.splice(i, 1);
+    };
+  }
+
+  /**
+   * Writes every metric in the Prometheus text format: sorted by family, then by
+   * identity, then the output of the writers added with {@linkcode registerWriter}.
+   *
+   * @example
+   * ```ts
+   * const r = new MetricsRegistry();
+   * r.counter('vmagent_rows_inserted_total{type="prometheus"}').add(2);
+   * r.writePrometheus(); // 'vmagent_rows_inserted_total{type="prometheus"} 2\n'
+   * ```
+   */
+  writePrometheus(options: WritePrometheusOptions = {}): string {
+    const ids = [...this.#metrics.keys()].sort(compareIds);
+    let out = "";
+    let prevFamily = "";
     const lines: string[] = [];
-    const ids = [...this.#metrics.keys()].sort();
     for (const id of ids) {
       const m = this.#metrics.get(id)!;
-      if (m instanceof Histogram) {
-        const [name, labels] = splitName(id);
-        const prefix = labels === "" ? "" : `${labels},`;
-        const { sum, count } = m.visit((vmrange, n) => {
-          lines.push(`${name}_bucket{${prefix}vmrange="${vmrange}"} ${n}`);
-        });
-        const suffix = labels === "" ? "" : `{${labels}}`;
-        lines.push(`${name}_sum${suffix} ${formatValue(sum)}`);
-        lines.push(`${name}_count${suffix} ${count}`);
-      } else {
-        lines.push(`${id} ${formatValue(m.get())}`);
+      lines.length = 0;
+      writeMetric(id, m, lines);
+      if (lines.length === 0) continue;
+      if (options.exposeMetadata) {
+        const family = metricFamily(id);
+        if (family !== prevFamily) {
+          out += metadataLines(family, metricType(m));
+          prevFamily = family;
+        }
       }
+      out += lines.join("\n") + "\n";
     }
-    return lines.length === 0 ? "" : lines.join("\n") + "\n";
+    for (const w of this.#writers) out += w();
+    return out;
   }
 }
 

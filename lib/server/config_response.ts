@@ -1,0 +1,19 @@
+/**
+ * The config pages: `/config` (plain YAML) and `/api/v1/status/config`
+ * (Prometheus API JSON), also used for the remote write relabel configs.
+ *
+ * @module
+ */
+
+import { TEXT_PLAIN } from "./http_error.ts";
+
+/** `/config` and the relabel config pages: the (masked) YAML as plain text. */
+export function configTextResponse(yaml: string): Response {
+  return new Response(yaml, { headers: { "Content-Type": TEXT_PLAIN } });
+}
+
+/** `/api/v1/status/config` (Prometheus API): `{"status":"success","data":{"yaml":"..."}}`. */
+export function configJSONResponse(yaml: string): Response {
+  const body = `{"status":"success","data":{"yaml":${JSON.stringify(yaml)}}}`;
+  return new Response(body, { headers: { "Content-Type": "application/json" } });
+}

@@ -1,0 +1,117 @@
+import { deepEqual, equal, throws } from "node:assert/strict";
+import { Histogram, metricFamily, MetricsRegistry } from "../../lib/metrics/registry.ts";
+
+Deno.test("writePrometheus() sorts by family first, then by identity", () => {
+  const r = new MetricsRegistry();
+  r.counter("foo_bar").inc();
+  r.counter('foo{b="2"}').add(2);
+  r.counter("foo").add(3);
+  r.counter('foo{a="1"}').add(4);
+  r.gauge("abc").set(0.5);
+  equal(
+    r.writePrometheus(),
+    'abc 0.5\nfoo 3\nfoo{a="1"} 4\nfoo{b="2"} 2\nfoo_bar 1\n',
+  );
+});
+
+Deno.test("writePrometheus() writes nothing for an empty registry", () => {
+  equal(new MetricsRegistry().writePrometheus(), "");
+});
+
+Deno.test("writePrometheus() formats values as VictoriaMetrics does", () => {
+  const f = (v: number, want: string) => {
+    const r = new MetricsRegistry();
+    r.gauge("g").set(v);
+    equal(r.writePrometheus(), `g ${want}\n`);
+  };
+  f(3, "3");
+  f(1.5, "1.5");
+  f(12345678.5, "1.23456785e+07");
+  f(NaN, "NaN");
+  f(-Infinity, "-Inf");
+});
+
+Deno.test("gauge() reads its callback at exposition time", () => {
+  const r = new MetricsRegistry();
+  let v = 1;
+  r.gauge("vmagent_remotewrite_queues", () => v);
+  v = 7;
+  equal(r.writePrometheus(), "vmagent_remotewrite_queues 7\n");
+});
+
+Deno.test("writePrometheus() writes histogram buckets with vmrange, then sum and count", () => {
+  const r = new MetricsRegistry();
+  const h = r.histogram('vm_http_request_duration_seconds{path="/metrics"}');
+  h.update(0.0012);
+  h.update(0.0012);
+  h.update(5);
+  equal(
+    r.writePrometheus(),
+    'vm_http_request_duration_seconds_bucket{path="/metrics",vmrange="1.136e-03...1.292e-03"} 2\n' +
+      'vm_http_request_duration_seconds_bucket{path="/metrics",vmrange="4.642e+00...5.275e+00"} 1\n' +
+      'vm_http_request_duration_seconds_sum{path="/metrics"} 5.0024\n' +
+      'vm_http_request_duration_seconds_count{path="/metrics"} 3\n',
+  );
+});
+
+Deno.test("writePrometheus() leaves out a histogram with no observations", () => {
+  const r = new MetricsRegistry();
+  r.histogram("vmagent_rows_per_insert");
+  r.counter("c").inc();
+  equal(r.writePrometheus(), "c 1\n");
+});
+
+Deno.test("Histogram puts exact powers of ten in the lower bucket and ignores bad values", () => {
+  const f = (values: number[], want: [string, number][]) => {
+    const h = new Histogram();
+    for (const v of values) h.update(v);
+    const got: [string, number][] = [];
+    h.visit((range, n) => got.push([range, n]));
+    deepEqual(got, want);
+  };
+  f([1], [["8.799e-01...1.000e+00", 1]]);
+  f([0], [["0...1.000e-09", 1]]);
+  f([1e19], [["1.000e+18...+Inf", 1]]);
+  f([-1, NaN], []);
+  f([100, 0.5], [["4.642e-01...5.275e-01", 1], ["8.799e+01...1.000e+02", 1]]);
+});
+
+Deno.test("writePrometheus() adds HELP and TYPE once per family with exposeMetadata", () => {
+  const r = new MetricsRegistry();
+  r.counter('vm_http_requests_total{path="/a"}').inc();
+  r.counter('vm_http_requests_total{path="/b"}').inc();
+  r.gauge("vm_g").set(2);
+  r.histogram("vm_h").update(1);
+  r.histogram("vm_empty");
+  equal(
+    r.writePrometheus({ exposeMetadata: true }),
+    "# HELP vm_g\n# TYPE vm_g gauge\nvm_g 2\n" +
+      "# HELP vm_h\n# TYPE vm_h untyped\n" +
+      'vm_h_bucket{vmrange="8.799e-01...1.000e+00"} 1\nvm_h_sum 1\nvm_h_count 1\n' +
+      "# HELP vm_http_requests_total\n# TYPE vm_http_requests_total counter\n" +
+      'vm_http_requests_total{path="/a"} 1\nvm_http_requests_total{path="/b"} 1\n',
+  );
+});
+
+Deno.test("registerWriter() appends text after the metrics until removed", () => {
+  const r = new MetricsRegistry();
+  r.counter("a").inc();
+  const remove = r.registerWriter(() => 'dyn{url="1:secret-url"} 5\n');
+  equal(r.writePrometheus(), 'a 1\ndyn{url="1:secret-url"} 5\n');
+  remove();
+  equal(r.writePrometheus(), "a 1\n");
+});
+
+Deno.test("counter() returns the same metric for the same identity and refuses a type clash", () => {
+  const r = new MetricsRegistry();
+  equal(r.counter("x"), r.counter("x"));
+  throws(() => r.gauge("x"), TypeError);
+  throws(() => r.counter('bad{a="1"'), TypeError);
+  equal(r.unregister("x"), true);
+  equal(r.unregister("x"), false);
+});
+
+Deno.test("metricFamily() returns the name before the braces", () => {
+  equal(metricFamily('a_b{c="d"}'), "a_b");
+  equal(metricFamily("plain"), "plain");
+});
