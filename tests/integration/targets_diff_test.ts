@@ -47,7 +47,10 @@ function config(fileSdPath: string): string {
         metrics_path: "/custom/metrics",
         params: { format: ["prometheus"], verbose: ["1", "2"] },
         static_configs: [
-          { targets: ["127.0.2.1:8080", "127.0.2.2:8080", "127.0.2.3:8081"], labels: { app: "web" } },
+          {
+            targets: ["127.0.2.1:8080", "127.0.2.2:8080", "127.0.2.3:8081"],
+            labels: { app: "web" },
+          },
           { targets: ["127.0.2.4:8080"], labels: { app: "db" } },
         ],
         relabel_configs: [
@@ -72,7 +75,12 @@ function config(fileSdPath: string): string {
         static_configs: [{ targets: ["svc-a", "svc-b"], labels: { port: "9999" } }],
         relabel_configs: [
           { source_labels: ["__address__", "port"], separator: ":", target_label: "__address__" },
-          { source_labels: ["__address__"], regex: "svc-(.*):.*", target_label: "instance", replacement: "inst-$1" },
+          {
+            source_labels: ["__address__"],
+            regex: "svc-(.*):.*",
+            target_label: "instance",
+            replacement: "inst-$1",
+          },
           { target_label: "__metrics_path__", replacement: "/m" },
           { source_labels: ["__address__"], regex: "svc-b.*", action: "drop" },
         ],
@@ -105,7 +113,21 @@ Deno.test({
     try {
       const theirs = await settledTargets(agents[0], 5);
       const ours = await settledTargets(agents[1], 5);
-      assert.deepEqual(canonicalActive(ours.activeTargets), canonicalActive(theirs.activeTargets));
+      // vmagent 1.79.5 puts the default port into the scrape URL of an address without one;
+      // current vmagent does not (issue #6792), and neither do we. Map 1.79.5's URLs to the
+      // current form, and check that this case is really present and really differs.
+      const hasPort = (a: string) => /:\d+$/.test(a);
+      const defaultPort = /^(http:\/\/[^/]+):80\/|^(https:\/\/[^/]+):443\//;
+      const current = theirs.activeTargets.map((t) =>
+        !hasPort(t.discoveredLabels.__address__) && defaultPort.test(t.scrapeUrl)
+          ? { ...t, scrapeUrl: t.scrapeUrl.replace(defaultPort, (_m, a, b) => `${a ?? b}/`) }
+          : t
+      );
+      assert.ok(
+        current.some((t, i) => t !== theirs.activeTargets[i]),
+        "the port-less case is exercised",
+      );
+      assert.deepEqual(canonicalActive(ours.activeTargets), canonicalActive(current));
       // Dropped targets: compare who was dropped (job and address of the discovered labels).
       const droppedKey = (d: { discoveredLabels: Record<string, string> }) =>
         `${d.discoveredLabels.job} ${d.discoveredLabels.__address__}`;
@@ -115,11 +137,18 @@ Deno.test({
       );
       assert.ok(theirs.droppedTargets.length >= 4, "the config drops targets by relabeling");
       // discoveredLabels of the active targets agree too (labels before relabeling).
+      // 1.79.5 also shows `__vm_filepath` (the full path) for file_sd targets; current
+      // vmagent has only `__meta_filepath`, so that one label is left out of 1.79.5's side.
       const disc = (d: { discoveredLabels: Record<string, string> }) =>
         canonicalLabels(d.discoveredLabels);
+      const withoutVmFilepath = (d: { discoveredLabels: Record<string, string> }) => {
+        const { __vm_filepath: _, ...rest } = d.discoveredLabels;
+        return { discoveredLabels: rest };
+      };
+      assert.ok(ours.activeTargets.every((t) => !("__vm_filepath" in t.discoveredLabels)));
       assert.deepEqual(
         ours.activeTargets.map(disc).sort(),
-        theirs.activeTargets.map(disc).sort(),
+        theirs.activeTargets.map(withoutVmFilepath).map(disc).sort(),
       );
     } finally {
       await stopAll(agents);

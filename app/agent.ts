@@ -1,0 +1,335 @@
+/**
+ * The running agent: wires flags -> config -> discovery -> targets -> scrape ->
+ * remote write, the HTTP server, config reloads and the graceful shutdown.
+ * Like vmagent's `app/vmagent`, it only wires: every behaviour lives in `lib/`.
+ *
+ * @module
+ */
+import {
+  type ClusterOptions,
+  registerClusterMetrics,
+  validateClusterOptions,
+} from "../lib/cluster/mod.ts";
+import { type Config, loadConfig, loadRelabelConfigFile, parseConfig } from "../lib/config/mod.ts";
+import { DiscoveryManager } from "../lib/discovery/manager.ts";
+import { createKubernetesDiscoverer } from "../lib/discovery/kubernetes/mod.ts";
+import type { KubernetesSDConfig } from "../lib/config/types.ts";
+import { type AgentFlags, describeFlags, formatFlagsPage } from "../lib/flags/mod.ts";
+import { writeAppMetrics } from "../lib/metrics/app_metrics.ts";
+import { allowedMemory, readMemoryLimit } from "../lib/metrics/resources.ts";
+import { metrics } from "../lib/metrics/registry.ts";
+import type { RelabelRule } from "../lib/relabel/types.ts";
+import { parseSeriesSelector } from "../lib/relabel/mod.ts";
+import { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
+import { ScrapePool } from "../lib/scrape/scrape_pool.ts";
+import { HealthState } from "../lib/server/health_state.ts";
+import { createHandler } from "../lib/server/router.ts";
+import { type RunningServer, serve } from "../lib/server/serve.ts";
+import { clusterApiHandler, clusterPageHandler } from "../lib/server/cluster_page.ts";
+import { serviceDiscoveryPageHandler } from "../lib/server/service_discovery_page.ts";
+import { targetsApiHandler } from "../lib/server/targets_api.ts";
+import { targetsPageHandler } from "../lib/server/targets_page.ts";
+import type { ScrapeTarget } from "../lib/targets/types.ts";
+import type { EnvLookup } from "../lib/util/envtemplate.ts";
+import { getLogger } from "../lib/util/log.ts";
+import type { Label } from "../lib/util/series.ts";
+import { DEFAULT_CONFIG_SOURCE, defaultConfigText } from "./default_config.ts";
+import {
+  clusterFlags,
+  remoteWriteOptions,
+  remoteWriteURLOptions,
+  scrapeOptions,
+} from "./options.ts";
+import { SHORT_VERSION, VERSION } from "./version.ts";
+
+const log = getLogger("vmagent");
+
+/** What the agent needs from its environment; tests and main.ts pass the real ones. */
+export interface AgentOptions {
+  flags: AgentFlags;
+  /** Environment lookup for `%{ENV}` placeholders in config files. */
+  env: EnvLookup;
+}
+
+/** Loads `-promscrape.config`, or the embedded default when it is not set. */
+export async function loadScrapeConfig(flags: AgentFlags, env: EnvLookup): Promise<Config> {
+  const path = flags.get("promscrape.config");
+  const strictParse = flags.get("promscrape.config.strictParse");
+  if (path === "") {
+    const listen = flags.get("httpListenAddr")[0] ?? ":8429";
+    return parseConfig(defaultConfigText(listen), { file: DEFAULT_CONFIG_SOURCE, strictParse });
+  }
+  return await loadConfig(path, { strictParse, env });
+}
+
+/** Loads `-remoteWrite.relabelConfig` and `-remoteWrite.urlRelabelConfig`. */
+export async function loadRemoteWriteRelabeling(
+  flags: AgentFlags,
+  env: EnvLookup,
+): Promise<{ global: RelabelRule[]; perURL: RelabelRule[][] }> {
+  const globalPath = flags.get("remoteWrite.relabelConfig");
+  const global = globalPath === "" ? [] : await loadRelabelConfigFile(globalPath, { env });
+  const perURL: RelabelRule[][] = [];
+  const urls = flags.get("remoteWrite.url");
+  for (let i = 0; i < urls.length; i++) {
+    const p = flags.getArg("remoteWrite.urlRelabelConfig", i);
+    perURL.push(p === "" ? [] : await loadRelabelConfigFile(p, { env }));
+  }
+  return { global, perURL };
+}
+
+/** The agent's running parts. */
+export class Agent {
+  readonly #flags: AgentFlags;
+  readonly #env: EnvLookup;
+  readonly #cluster: ClusterOptions;
+  readonly #health = new HealthState();
+  readonly #startTime = Date.now();
+  #config: Config;
+  #remoteWrite!: RemoteWrite;
+  #pool!: ScrapePool;
+  #manager!: DiscoveryManager;
+  #server?: RunningServer;
+  #reloading: Promise<void> = Promise.resolve();
+  #checkTimer?: ReturnType<typeof setInterval>;
+  #stopping?: Promise<void>;
+  #rwRelabelTexts = { global: "", perURL: [] as string[] };
+
+  private constructor(opts: AgentOptions, cluster: ClusterOptions, config: Config) {
+    this.#flags = opts.flags;
+    this.#env = opts.env;
+    this.#cluster = cluster;
+    this.#config = config;
+  }
+
+  /**
+   * Validates the cluster flags and loads the config; throws a one-line error on bad input.
+   * Nothing is started yet.
+   */
+  static async prepare(opts: AgentOptions): Promise<Agent> {
+    const cluster = validateClusterOptions(clusterFlags(opts.flags));
+    const config = await loadScrapeConfig(opts.flags, opts.env);
+    return new Agent(opts, cluster, config);
+  }
+
+  /** The loaded config. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** The validated cluster options. */
+  get cluster(): ClusterOptions {
+    return this.#cluster;
+  }
+
+  /** Starts remote write, scraping, discovery and the HTTP server. */
+  async start(): Promise<void> {
+    const flags = this.#flags;
+    registerClusterMetrics(this.#cluster);
+    const relabel = await loadRemoteWriteRelabeling(flags, this.#env);
+    await this.#readRelabelTexts();
+    const urls = remoteWriteURLOptions(flags).map((u, i) => ({
+      ...u,
+      relabelRules: relabel.perURL[i],
+    }));
+    const memLimit = readMemoryLimit({ totalMemory: systemMemory() });
+    const mem = allowedMemory(memLimit, {
+      allowedPercent: flags.get("memory.allowedPercent"),
+      allowedBytes: flags.get("memory.allowedBytes"),
+    });
+    this.#remoteWrite = await RemoteWrite.open({
+      ...remoteWriteOptions(flags),
+      urls,
+      relabelRules: relabel.global,
+      memoryAllowed: mem.allowed,
+    });
+    const memberLabel = this.#cluster.memberLabel === ""
+      ? undefined
+      : { name: this.#cluster.memberLabel, value: this.#cluster.memberNumText };
+    this.#pool = new ScrapePool({
+      ...scrapeOptions(flags),
+      sink: this.#remoteWrite,
+      memberNum: this.#cluster.memberNum,
+      memberLabel,
+      externalLabels: externalLabels(this.#config),
+    });
+    this.#manager = new DiscoveryManager({
+      cluster: this.#cluster,
+      maxDroppedTargets: flags.get("promscrape.maxDroppedTargets"),
+      suppressDuplicateScrapeTargetErrors: flags.get(
+        "promscrape.suppressDuplicateScrapeTargetErrors",
+      ),
+      fileSDCheckInterval: flags.get("promscrape.fileSDCheckInterval"),
+      lookupEnv: this.#env,
+      onTargets: (active: ScrapeTarget[]) => {
+        this.#pool.sync(active).catch((e) => log.error(`cannot update scrape targets: ${e}`));
+      },
+    });
+    this.#manager.registerDiscoverer(
+      "kubernetes_sd_configs",
+      (sd) => createKubernetesDiscoverer(sd as KubernetesSDConfig, {}),
+    );
+    this.#manager.update(this.#config);
+    log.info(
+      `loaded ${this.#config.scrapeConfigs.length} scrape configs from ${this.#config.source}`,
+    );
+    metrics.gauge("vm_promscrape_config_last_reload_successful").set(1);
+    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
+      Math.floor(Date.now() / 1000),
+    );
+    this.#server = this.#startServer();
+    const every = flags.get("promscrape.configCheckInterval");
+    if (every > 0) this.#checkTimer = setInterval(() => this.reload(), every);
+  }
+
+  #startServer(): RunningServer | undefined {
+    const flags = this.#flags;
+    const addrs = flags.get("httpListenAddr").filter((a) => a !== "");
+    if (addrs.length === 0) {
+      log.info("-httpListenAddr is empty: the HTTP server is not started");
+      return undefined;
+    }
+    const view = this.#manager;
+    const statusOf = (key: string) => this.#pool.statusOf(key);
+    const statusOpts = { view, statusOf };
+    const pageOpts = {
+      ...statusOpts,
+      compileSelector: (text: string) => {
+        const sel = parseSeriesSelector(text);
+        return (labels: readonly Label[]) => sel.matches(labels);
+      },
+    };
+    const flagInfos = describeFlags(flags);
+    const handler = createHandler({
+      version: VERSION,
+      health: this.#health,
+      auth: {
+        username: flags.get("httpAuth.username"),
+        password: flags.get("httpAuth.password"),
+        metricsAuthKey: flags.get("metricsAuthKey"),
+        flagsAuthKey: flags.get("flagsAuthKey"),
+        configAuthKey: flags.get("configAuthKey"),
+        reloadAuthKey: flags.get("reloadAuthKey"),
+      },
+      pendingScrapeConfigs: () => this.#manager.pendingCount(),
+      metricsText: () =>
+        writeAppMetrics({
+          version: VERSION,
+          shortVersion: SHORT_VERSION,
+          startTimeMs: this.#startTime,
+          flags: () => flagInfos,
+        }),
+      flagsText: () => formatFlagsPage(flags),
+      configText: () => this.#config.maskedYaml,
+      remoteWriteRelabelConfigText: () => this.#rwRelabelTexts.global,
+      remoteWriteURLRelabelConfigText: () => this.#rwRelabelTexts.perURL.join("\n---\n"),
+      reload: () => this.reload(),
+      targetResponse: async (id: string) => {
+        if (!this.#pool.targets().some((t) => t.id === id)) return undefined;
+        return await this.#pool.scrapeOnce(id);
+      },
+      pages: {
+        targets: targetsPageHandler(pageOpts),
+        apiTargets: targetsApiHandler(statusOpts),
+        serviceDiscovery: serviceDiscoveryPageHandler(pageOpts),
+        cluster: clusterPageHandler(statusOpts),
+        apiCluster: clusterApiHandler(statusOpts),
+      },
+      ingest: { sink: this.#remoteWrite },
+    });
+    return serve(handler, {
+      listenAddrs: addrs,
+      tls: [...flags.get("tls")],
+      tlsCertFile: [...flags.get("tlsCertFile")],
+      tlsKeyFile: [...flags.get("tlsKeyFile")],
+      shutdownDelayMs: flags.get("http.shutdownDelay"),
+      health: this.#health,
+    });
+  }
+
+  /** The server's first listen address (`host:port`), once started. */
+  get listenAddr(): string | undefined {
+    return this.#server?.addr;
+  }
+
+  async #readRelabelTexts(): Promise<void> {
+    const read = async (p: string) => p === "" ? "" : await Deno.readTextFile(p).catch(() => "");
+    const flags = this.#flags;
+    this.#rwRelabelTexts.global = await read(flags.get("remoteWrite.relabelConfig"));
+    const perURL: string[] = [];
+    for (let i = 0; i < flags.get("remoteWrite.url").length; i++) {
+      perURL.push(await read(flags.getArg("remoteWrite.urlRelabelConfig", i)));
+    }
+    this.#rwRelabelTexts.perURL = perURL;
+  }
+
+  /**
+   * Re-reads the scrape config and the remote write relabel files (SIGHUP, `/-/reload`,
+   * `-promscrape.configCheckInterval`). Identical content is a no-op; an invalid new
+   * config is logged and the running one is kept. Reloads never overlap.
+   */
+  reload(): Promise<void> {
+    this.#reloading = this.#reloading.then(() => this.#reload());
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<void> {
+    if (this.#stopping) return;
+    metrics.counter("vm_promscrape_config_reloads_total").inc();
+    let next: Config;
+    let relabel: { global: RelabelRule[]; perURL: RelabelRule[][] };
+    try {
+      next = await loadScrapeConfig(this.#flags, this.#env);
+      relabel = await loadRemoteWriteRelabeling(this.#flags, this.#env);
+    } catch (e) {
+      metrics.counter("vm_promscrape_config_reloads_errors_total").inc();
+      metrics.gauge("vm_promscrape_config_last_reload_successful").set(0);
+      log.error(
+        `cannot reload config; keeping the previous one: ${e instanceof Error ? e.message : e}`,
+      );
+      return;
+    }
+    metrics.gauge("vm_promscrape_config_last_reload_successful").set(1);
+    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
+      Math.floor(Date.now() / 1000),
+    );
+    this.#remoteWrite.setRelabelRules(relabel.global, relabel.perURL);
+    await this.#readRelabelTexts();
+    if (next.text === this.#config.text) {
+      log.info(`nothing changed in ${next.source}`);
+      return;
+    }
+    this.#config = next;
+    this.#manager.update(next);
+    log.info(`reloaded ${next.scrapeConfigs.length} scrape configs from ${next.source}`);
+  }
+
+  /**
+   * Graceful stop: `/health` answers 503 for `-http.shutdownDelay`, the server stops,
+   * scrapers stop without staleness markers, pending data goes to the queues.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#checkTimer !== undefined) clearInterval(this.#checkTimer);
+      log.info("received a stop signal; stopping gracefully");
+      await this.#server?.shutdown();
+      await this.#manager?.stop();
+      await this.#pool?.stop();
+      await this.#remoteWrite?.close();
+      log.info("stopped");
+    })();
+    return this.#stopping;
+  }
+}
+
+function externalLabels(config: Config): Label[] {
+  return config.global.externalLabels.map(([name, value]) => ({ name, value }));
+}
+
+function systemMemory(): number {
+  try {
+    return Deno.systemMemoryInfo().total;
+  } catch {
+    return 1 << 30;
+  }
+}
