@@ -1,0 +1,386 @@
+/**
+ * The synchronous core of one target's scraping: turns response text into
+ * series, adds the auto series, applies the limits and produces staleness
+ * markers, pushing batches to a {@linkcode Sink}. No I/O and no clock reads
+ * besides the injected `now` (for the 24 h series-limit window).
+ *
+ * Hot path: each distinct raw series text (`name{labels}` as written) is parsed,
+ * merged with the target labels and metric-relabeled once; later scrapes find it
+ * in a per-target cache, so a known series costs a map lookup and a number
+ * parse. The final label arrays are shared between scrapes: consumers of the
+ * sink must treat `TimeSeries.labels` as read-only.
+ *
+ * Staleness is tracked on the final series (after relabeling), so a series that
+ * is merely re-ordered or re-spaced by the target is not marked stale.
+ *
+ * @module
+ */
+import { type Label, type Sink, STALE_NAN, type TimeSeries } from "../util/series.ts";
+import { quoteGo } from "../util/labels.ts";
+import { type RowVisitor, scanPrometheusText } from "./parser.ts";
+import { type AutoMetricValues, visitAutoMetrics, ZERO_AUTO_METRICS } from "./auto_metrics.ts";
+import { autoSeriesLabels, type SeriesLabelsConfig } from "./series_labels.ts";
+import { type FinalSeries, SeriesCache } from "./series_cache.ts";
+import { SeriesLimiter } from "./series_limiter.ts";
+
+/** Everything about the target that shapes its series. */
+export interface TargetProcessorConfig extends SeriesLabelsConfig {
+  /** The target's URL (for error texts). */
+  scrapeUrl: string;
+  /** `honor_timestamps`. */
+  honorTimestamps: boolean;
+  /** 0 = no limit. */
+  sampleLimit: number;
+  /** 0 = no limit. */
+  seriesLimit: number;
+  /** The value of `scrape_timeout_seconds`. */
+  scrapeTimeoutSeconds: number;
+  /** `no_stale_markers` / `-promscrape.noStaleMarkers`. */
+  noStaleMarkers: boolean;
+}
+
+/** Hooks for logging and self-metrics. */
+export interface TargetProcessorOptions {
+  /** Where series go. */
+  sink: Sink;
+  /** Clock for the series limiter window. @default Date.now */
+  now?: () => number;
+  /** A malformed line (already in vmagent's wording) and its line number. */
+  onParseError?: (message: string, line: number) => void;
+  /** Called with the number of stale markers produced. */
+  onStaleSamples?: (n: number) => void;
+  /** Called when a scrape is rejected by `sample_limit` or `label_limit`. */
+  onLimitExceeded?: (which: "sample_limit" | "label_limit") => void;
+}
+
+/** The outcome of one scrape. */
+export interface ScrapeResult {
+  /** The value of `up`. */
+  up: boolean;
+  /** "" on success. */
+  error: string;
+  /** `scrape_samples_scraped`. */
+  samplesScraped: number;
+  /** `scrape_samples_post_metric_relabeling`. */
+  samplesPostRelabeling: number;
+  /** `scrape_series_added`. */
+  seriesAdded: number;
+  /** Series pushed (after limits), for the status pages. */
+  seriesPushed: number;
+}
+
+/**
+ * Per-target scrape processing. Call {@linkcode begin}, then {@linkcode feed}
+ * with blocks of whole lines, then {@linkcode finish}.
+ *
+ * @example
+ * ```ts
+ * const p = new TargetProcessor(cfg, { sink });
+ * p.begin(1_700_000_000_000, false);
+ * p.feed("foo 1\n");
+ * const r = p.finish(undefined, 0.012, 6); // pushes foo and the auto series
+ * ```
+ */
+export class TargetProcessor implements RowVisitor {
+  readonly #cfg: TargetProcessorConfig;
+  readonly #opts: TargetProcessorOptions;
+  readonly #cache: SeriesCache;
+  readonly #limiter?: SeriesLimiter;
+  readonly #autoLabels = new Map<string, Label[] | undefined>();
+  #gen = 0;
+  #lastOkGen = 0;
+  #lastSuccess = false;
+  #lastStaled = false;
+  #scrapes = 0;
+  #last: FinalSeries[] = [];
+  #current: FinalSeries[] = [];
+  // Per-scrape state.
+  #scrapeTs = 0;
+  #realTs = 0;
+  #streaming = false;
+  #line = 1;
+  #scraped = 0;
+  #post = 0;
+  #added = 0;
+  #dropped = 0;
+  #pushed = 0;
+  #failed = "";
+  #failedBy: "" | "sample_limit" | "label_limit" = "";
+  #batch: TimeSeries[] = [];
+  #batchSeries: FinalSeries[] = [];
+
+  /** Creates the processor of one target. */
+  constructor(cfg: TargetProcessorConfig, opts: TargetProcessorOptions) {
+    this.#cfg = cfg;
+    this.#opts = opts;
+    this.#cache = new SeriesCache(cfg);
+    if (cfg.seriesLimit > 0) this.#limiter = new SeriesLimiter(cfg.seriesLimit, { now: opts.now });
+  }
+
+  /** Starts a scrape whose samples get `scrapeTimestamp` (ms) and stale markers `realTimestamp`. */
+  begin(
+    scrapeTimestamp: number,
+    streaming: boolean,
+    realTimestamp: number = scrapeTimestamp,
+  ): void {
+    this.#gen++;
+    this.#scrapes++;
+    this.#scrapeTs = scrapeTimestamp;
+    this.#realTs = realTimestamp;
+    this.#streaming = streaming;
+    this.#line = 1;
+    this.#scraped =
+      this.#post =
+      this.#added =
+      this.#dropped =
+      this.#pushed =
+        0;
+    this.#failed = "";
+    this.#failedBy = "";
+    this.#batch = [];
+    this.#batchSeries.length = 0;
+    this.#current.length = 0;
+  }
+
+  /**
+   * Processes a block of whole lines (the last may lack its line break only at
+   * the end of the body). In streaming mode the block's series are pushed at once.
+   * Returns the error that fails the scrape (a limit), if any.
+   */
+  feed(text: string): string | undefined {
+    if (this.#failed !== "" && this.#streaming) return this.#failed;
+    const postBefore = this.#post;
+    this.#line += scanPrometheusText(text, this, { firstLine: this.#line });
+    if (this.#streaming) {
+      if (this.#failed === "" && this.#cfg.sampleLimit > 0 && this.#post > this.#cfg.sampleLimit) {
+        this.#fail("sample_limit");
+      }
+      if (this.#failed !== "") {
+        if (this.#failedBy === "label_limit") this.#post = postBefore;
+        this.#batch = [];
+        this.#batchSeries.length = 0;
+        return this.#failed;
+      }
+      this.#flush(false);
+    }
+    return this.#failed === "" ? undefined : this.#failed;
+  }
+
+  /** @internal RowVisitor: one sample line. */
+  row(
+    text: string,
+    start: number,
+    end: number,
+    value: number,
+    timestamp: number,
+  ): string | undefined {
+    const e = this.#cache.lookup(text.substring(start, end), this.#gen);
+    if (e.error !== "") return e.error;
+    this.#scraped++;
+    if (this.#failed !== "") return undefined;
+    if (e.labelLimited) {
+      this.#fail("label_limit");
+      return undefined;
+    }
+    const fs = e.series;
+    if (fs === null) return undefined;
+    this.#post++;
+    if (fs.seenGen !== this.#gen) {
+      fs.seenGen = this.#gen;
+      if (fs.okGen !== this.#lastOkGen) this.#added++;
+    }
+    const ts = this.#cfg.honorTimestamps && timestamp !== 0 ? timestamp : this.#scrapeTs;
+    this.#batch.push({ labels: fs.labels, samples: [{ value, timestamp: ts }] });
+    this.#batchSeries.push(fs);
+    return undefined;
+  }
+
+  /** @internal RowVisitor: one malformed line. */
+  error(message: string, line: number): void {
+    this.#opts.onParseError?.(message, line);
+  }
+
+  #fail(which: "sample_limit" | "label_limit"): void {
+    const c = this.#cfg;
+    this.#failedBy = which;
+    this.#failed = which === "sample_limit"
+      ? `the response from ${quoteGo(c.scrapeUrl)} exceeds sample_limit=${c.sampleLimit}; ` +
+        `either reduce the sample count for the target or increase sample_limit`
+      : `the response from ${
+        quoteGo(c.scrapeUrl)
+      } contains samples with a number of labels exceeding ` +
+        `label_limit=${c.labelLimit}; either reduce the labels count for the target or increase label_limit`;
+    this.#opts.onLimitExceeded?.(which);
+  }
+
+  /** Applies the series limit to the batch, records pushed series, and pushes unless `hold`. */
+  #flush(hold: boolean): void {
+    const batch = this.#batch;
+    const series = this.#batchSeries;
+    const lim = this.#limiter;
+    let n = batch.length;
+    if (lim !== undefined) {
+      const epoch = lim.epoch;
+      let w = 0;
+      for (let i = 0; i < n; i++) {
+        const fs = series[i];
+        if (fs.limitEpoch !== epoch) {
+          fs.limitEpoch = epoch;
+          fs.limitOk = lim.add(fs.key);
+        }
+        if (!fs.limitOk) {
+          this.#dropped++;
+          continue;
+        }
+        batch[w] = batch[i];
+        series[w] = fs;
+        w++;
+      }
+      batch.length = w;
+      n = w;
+    }
+    for (let i = 0; i < n; i++) {
+      const fs = series[i];
+      if (fs.pushedGen !== this.#gen) {
+        fs.pushedGen = this.#gen;
+        this.#current.push(fs);
+      }
+    }
+    series.length = 0;
+    this.#pushed += n;
+    if (!hold) {
+      if (n > 0) this.#opts.sink.push(batch);
+      this.#batch = [];
+    }
+  }
+
+  /**
+   * Ends the scrape: `fetchError` is the transport/HTTP error text, if any.
+   * Pushes the remaining series, the auto series and the stale markers.
+   */
+  finish(
+    fetchError: string | undefined,
+    durationSeconds: number,
+    responseSize: number,
+  ): ScrapeResult {
+    const c = this.#cfg;
+    let err = fetchError ?? "";
+    if (
+      err === "" && this.#failed === "" && !this.#streaming && c.sampleLimit > 0 &&
+      this.#post > c.sampleLimit
+    ) {
+      this.#fail("sample_limit");
+    }
+    if (err === "") err = this.#failed;
+    if (err !== "" && this.#failedBy === "label_limit" && !this.#streaming) this.#post = 0;
+    const up = err === "";
+    if (up) {
+      this.#flush(!this.#streaming);
+    } else {
+      this.#batch = [];
+      this.#batchSeries.length = 0;
+    }
+    const trackSeries = !(c.noStaleMarkers && c.seriesLimit <= 0);
+    const values: AutoMetricValues = {
+      up: up ? 1 : 0,
+      scrapeDurationSeconds: durationSeconds,
+      scrapeResponseSize: up ? responseSize : 0,
+      samplesScraped: this.#scraped,
+      samplesPostRelabeling: this.#post,
+      seriesAdded: up && trackSeries ? this.#added : 0,
+      seriesLimitSamplesDropped: this.#dropped,
+    };
+    const out = this.#batch;
+    this.#appendAuto(out, values, this.#scrapeTs, false);
+    if (out.length > 0) this.#opts.sink.push(out);
+    this.#batch = [];
+    this.#updateStaleness(up);
+    return {
+      up,
+      error: err,
+      samplesScraped: this.#scraped,
+      samplesPostRelabeling: this.#post,
+      seriesAdded: values.seriesAdded,
+      seriesPushed: this.#pushed,
+    };
+  }
+
+  #updateStaleness(up: boolean): void {
+    const sendStale = !this.#cfg.noStaleMarkers;
+    if (up) {
+      const gen = this.#gen;
+      for (const fs of this.#current) fs.okGen = gen;
+      if (sendStale && !this.#lastStaled) {
+        let gone: FinalSeries[] | undefined;
+        for (const fs of this.#last) {
+          if (fs.okGen !== gen) (gone ??= []).push(fs);
+        }
+        if (gone !== undefined) this.#pushStale(gone, this.#realTs, false);
+      }
+      const prev = this.#last;
+      this.#last = this.#current;
+      this.#current = prev;
+      this.#current.length = 0;
+      this.#lastOkGen = gen;
+      this.#lastStaled = false;
+      this.#lastSuccess = true;
+      this.#cache.sweep(this.#gen, this.#scraped, this.#post);
+    } else {
+      if (sendStale && this.#lastSuccess && !this.#lastStaled && this.#last.length > 0) {
+        this.#pushStale(this.#last, this.#realTs, false);
+        this.#lastStaled = true;
+      }
+      this.#lastSuccess = false;
+      this.#current.length = 0;
+    }
+  }
+
+  #appendAuto(out: TimeSeries[], v: Readonly<AutoMetricValues>, ts: number, stale: boolean): void {
+    const c = this.#cfg;
+    const lim = this.#limiter;
+    visitAutoMetrics(
+      {
+        sampleLimit: c.sampleLimit,
+        labelLimit: c.labelLimit,
+        scrapeTimeoutSeconds: c.scrapeTimeoutSeconds,
+        seriesLimit: lim ? { current: lim.currentItems, max: lim.maxItems } : undefined,
+      },
+      v,
+      (name, value) => {
+        let labels = this.#autoLabels.get(name);
+        if (labels === undefined && !this.#autoLabels.has(name)) {
+          labels = autoSeriesLabels(name, c);
+          this.#autoLabels.set(name, labels);
+        }
+        if (labels === undefined) return;
+        out.push({ labels, samples: [{ value: stale ? STALE_NAN : value, timestamp: ts }] });
+      },
+    );
+  }
+
+  #pushStale(series: readonly FinalSeries[], ts: number, withAuto: boolean): void {
+    const out: TimeSeries[] = [];
+    for (const fs of series) {
+      out.push({ labels: fs.labels, samples: [{ value: STALE_NAN, timestamp: ts }] });
+    }
+    if (withAuto) this.#appendAuto(out, ZERO_AUTO_METRICS, ts, true);
+    if (out.length === 0) return;
+    this.#opts.sink.push(out);
+    this.#opts.onStaleSamples?.(out.length);
+  }
+
+  /**
+   * The target went away (not a shutdown): stale markers at `timestamp` for the
+   * series of the last successful scrape and for every auto series.
+   */
+  sendStaleMarkers(timestamp: number): void {
+    if (this.#cfg.noStaleMarkers || this.#scrapes === 0) return;
+    this.#pushStale(this.#lastStaled ? [] : this.#last, timestamp, true);
+    this.#lastStaled = true;
+  }
+
+  /** Series known to the cache (for tests and debugging). */
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+}

@@ -1,0 +1,313 @@
+import { deepEqual, equal } from "node:assert/strict";
+import { TargetProcessor, type TargetProcessorConfig } from "../../lib/scrape/target_processor.ts";
+import { SERIES_LIMIT_WINDOW_MS } from "../../lib/scrape/series_limiter.ts";
+import type { Label } from "../../lib/util/series.ts";
+import { CollectingSink, fakeRule, testRelabel } from "./_helpers.ts";
+
+const TARGET: Label[] = [{ name: "instance", value: "host:80" }, { name: "job", value: "j" }];
+const T = 'instance="host:80",job="j"';
+
+function setup(over: Partial<TargetProcessorConfig> = {}, now = () => 0) {
+  const sink = new CollectingSink();
+  const parseErrors: [string, number][] = [];
+  const limits: string[] = [];
+  let stale = 0;
+  const cfg: TargetProcessorConfig = {
+    scrapeUrl: "http://host:80/metrics",
+    targetLabels: TARGET,
+    externalLabels: [],
+    honorLabels: false,
+    honorTimestamps: false,
+    metricRelabelConfigs: [],
+    labelLimit: 0,
+    relabel: testRelabel,
+    sampleLimit: 0,
+    seriesLimit: 0,
+    scrapeTimeoutSeconds: 10,
+    noStaleMarkers: false,
+    ...over,
+  };
+  const p = new TargetProcessor(cfg, {
+    sink,
+    now,
+    onParseError: (m, l) => parseErrors.push([m, l]),
+    onStaleSamples: (n) => stale += n,
+    onLimitExceeded: (w) => limits.push(w),
+  });
+  /** One non-streaming scrape at `ts` of `body`; `err` simulates a fetch error. */
+  const scrape = (ts: number, body: string, err?: string) => {
+    sink.clear();
+    p.begin(ts, false, ts + 5);
+    if (err === undefined) p.feed(body);
+    return p.finish(err, 0.5, err === undefined ? body.length : 0);
+  };
+  return { sink, p, scrape, parseErrors, limits, stale: () => stale };
+}
+
+const auto = (ts: number, v: Record<string, number>) => [
+  `scrape_duration_seconds{${T}} ${v.duration ?? 0.5} ${ts}`,
+  `scrape_response_size_bytes{${T}} ${v.size} ${ts}`,
+  `scrape_samples_post_metric_relabeling{${T}} ${v.post} ${ts}`,
+  `scrape_samples_scraped{${T}} ${v.scraped} ${ts}`,
+  `scrape_series_added{${T}} ${v.added} ${ts}`,
+  `scrape_timeout_seconds{${T}} 10 ${ts}`,
+  `up{${T}} ${v.up} ${ts}`,
+];
+
+Deno.test("TargetProcessor pushes scraped series with target labels and the auto series", () => {
+  const { sink, scrape } = setup();
+  const body = 'foo 1\nbar{a="b"} 2 1234\n';
+  const r = scrape(1000, body);
+  deepEqual(r, {
+    up: true,
+    error: "",
+    samplesScraped: 2,
+    samplesPostRelabeling: 2,
+    seriesAdded: 2,
+    seriesPushed: 2,
+  });
+  deepEqual(sink.lines(), [
+    `foo{${T}} 1 1000`,
+    `bar{a="b",${T}} 2 1000`,
+    ...auto(1000, { size: body.length, post: 2, scraped: 2, added: 2, up: 1 }),
+  ]);
+  equal(sink.batches.length, 1, "one push per scrape in one-shot mode");
+});
+
+Deno.test("TargetProcessor uses scraped timestamps only with honor_timestamps, and never 0", () => {
+  const f = (honorTimestamps: boolean, line: string, want: number) => {
+    const { sink, scrape } = setup({ honorTimestamps });
+    scrape(5000, line);
+    equal(sink.lines()[0], `foo{${T}} 1 ${want}`, `${honorTimestamps} ${line}`);
+  };
+  f(false, "foo 1 1700000000000", 5000);
+  f(true, "foo 1 1700000000000", 1700000000000);
+  f(true, "foo 1 0", 5000);
+  f(true, "foo 1", 5000);
+  f(true, "foo 1 1700000000.25", 1700000000250);
+});
+
+Deno.test("TargetProcessor merges clashing labels as honor_labels says", () => {
+  const f = (honorLabels: boolean, line: string, want: string) => {
+    const { sink, scrape } = setup({ honorLabels });
+    scrape(1, line);
+    equal(sink.lines()[0], want, `${honorLabels} ${line}`);
+  };
+  f(false, 'foo{job="x"} 1', `foo{exported_job="x",${T}} 1 1`);
+  f(true, 'foo{job="x"} 1', 'foo{job="x",instance="host:80"} 1 1');
+  f(
+    false,
+    'foo{job="x",exported_job="y"} 1',
+    `foo{exported_job="x",exported_exported_job="y",${T}} 1 1`,
+  );
+  f(false, 'foo{instance="i",job="x"} 1', `foo{exported_instance="i",exported_job="x",${T}} 1 1`);
+});
+
+Deno.test("TargetProcessor renames scraped series named like auto series unless they have labels or honor_labels", () => {
+  const f = (honorLabels: boolean, line: string, want: string) => {
+    const { sink, scrape } = setup({ honorLabels });
+    scrape(1, line);
+    equal(sink.lines()[0], want, `${honorLabels} ${line}`);
+  };
+  f(false, "up 5", `exported_up{${T}} 5 1`);
+  f(false, "scrape_series_added 5", `exported_scrape_series_added{${T}} 5 1`);
+  f(false, 'up{x="y"} 5', `up{x="y",${T}} 5 1`);
+  f(true, "up 5", `up{${T}} 5 1`);
+  f(false, "upx 5", `upx{${T}} 5 1`);
+});
+
+Deno.test("TargetProcessor applies metric relabeling, drops empty and __ labels, then adds external labels", () => {
+  const { sink, scrape } = setup({
+    metricRelabelConfigs: [
+      fakeRule({ dropName: "dropme" }),
+      fakeRule({ set: ["__tmp", "x"] }),
+      fakeRule({ set: ["env", "prod"] }),
+    ],
+    externalLabels: [{ name: "dc", value: "eu" }, { name: "e", value: "1" }],
+  });
+  const r = scrape(1, 'keep{a="",e="scraped"} 1\ndropme 2\n');
+  equal(r.samplesScraped, 2);
+  equal(r.samplesPostRelabeling, 1);
+  deepEqual(sink.lines()[0], `keep{exported_e="scraped",${T},env="prod",dc="eu",e="1"} 1 1`);
+  // Auto series are not relabeled but get the external labels.
+  equal(sink.linesOf("up")[0], `up{${T},dc="eu",e="1"} 1 1`);
+});
+
+Deno.test("TargetProcessor sends stale markers for vanished series, once per failure, and not twice", () => {
+  const { sink, scrape, stale } = setup();
+  scrape(1000, "a 1\nb 2\n");
+  // b disappears: a stale marker at the real scrape time (ts + 5).
+  let r = scrape(2000, "a 1\n");
+  equal(r.seriesAdded, 0);
+  deepEqual(sink.linesOf("b"), [`b{${T}} STALE 2005`]);
+  // A failed scrape marks everything from the last success stale.
+  r = scrape(3000, "", "cannot perform request: boom");
+  equal(r.up, false);
+  equal(r.error, "cannot perform request: boom");
+  deepEqual(sink.linesOf("a"), [`a{${T}} STALE 3005`]);
+  deepEqual(sink.linesOf("up"), [`up{${T}} 0 3000`]);
+  deepEqual(sink.linesOf("scrape_samples_scraped"), [`scrape_samples_scraped{${T}} 0 3000`]);
+  // A second failure sends nothing stale.
+  scrape(4000, "", "again");
+  deepEqual(sink.linesOf("a"), []);
+  // Recovery: c is new compared with the last success; a is not re-marked.
+  r = scrape(5000, "a 1\nc 3\n");
+  equal(r.seriesAdded, 1);
+  deepEqual(sink.lines().filter((l) => l.includes("STALE")), []);
+  equal(stale(), 2);
+});
+
+Deno.test("TargetProcessor treats re-ordered or re-spaced labels as the same series", () => {
+  const { sink, scrape } = setup();
+  scrape(1, 'm{a="1",b="2"} 1\n');
+  const r = scrape(2, 'm{ b="2", a="1" } 1\n');
+  equal(r.seriesAdded, 0);
+  deepEqual(sink.lines().filter((l) => l.includes("STALE")), []);
+});
+
+Deno.test("TargetProcessor keeps duplicate lines and counts them", () => {
+  const { sink, scrape } = setup();
+  const r = scrape(1, "foo 1\nfoo 2\n");
+  equal(r.samplesScraped, 2);
+  equal(r.samplesPostRelabeling, 2);
+  equal(r.seriesAdded, 1);
+  deepEqual(sink.linesOf("foo"), [`foo{${T}} 1 1`, `foo{${T}} 2 1`]);
+});
+
+Deno.test("TargetProcessor fails the whole scrape past sample_limit", () => {
+  const { sink, scrape, limits } = setup({ sampleLimit: 2 });
+  scrape(1000, "a 1\n");
+  const r = scrape(2000, "a 1\nb 2\nc 3\n");
+  equal(r.up, false);
+  equal(
+    r.error,
+    'the response from "http://host:80/metrics" exceeds sample_limit=2; either reduce the sample count for the target or increase sample_limit',
+  );
+  deepEqual(limits, ["sample_limit"]);
+  // Rows are dropped; the auto series go first, then the stale markers (vmagent's order).
+  deepEqual(sink.lines(), [
+    `scrape_duration_seconds{${T}} 0.5 2000`,
+    `scrape_response_size_bytes{${T}} 0 2000`,
+    `scrape_samples_limit{${T}} 2 2000`,
+    `scrape_samples_post_metric_relabeling{${T}} 3 2000`,
+    `scrape_samples_scraped{${T}} 3 2000`,
+    `scrape_series_added{${T}} 0 2000`,
+    `scrape_timeout_seconds{${T}} 10 2000`,
+    `up{${T}} 0 2000`,
+    `a{${T}} STALE 2005`,
+  ]);
+});
+
+Deno.test("TargetProcessor drops series past series_limit one by one and reports the limiter", () => {
+  let now = 0;
+  const { sink, scrape } = setup({ seriesLimit: 2 }, () => now);
+  let r = scrape(1, "a 1\nb 1\nc 1\n");
+  equal(r.up, true);
+  equal(r.seriesPushed, 2);
+  deepEqual(sink.lines().filter((l) => /^[abc]\{/.test(l)), [`a{${T}} 1 1`, `b{${T}} 1 1`]);
+  equal(sink.value("scrape_series_limit_samples_dropped"), 1);
+  equal(sink.value("scrape_series_current"), 2);
+  equal(sink.value("scrape_series_limit"), 2);
+  // c is still out; a disappears: its stale marker is sent, c never gets one.
+  r = scrape(2, "b 1\nc 1\n");
+  deepEqual(sink.lines().filter((l) => /^[abc]\{/.test(l)), [`b{${T}} 1 2`, `a{${T}} STALE 7`]);
+  equal(sink.value("scrape_series_limit_samples_dropped"), 1);
+  // After 24 h the window starts empty.
+  now = SERIES_LIMIT_WINDOW_MS;
+  r = scrape(3, "b 1\nc 1\n");
+  equal(r.seriesPushed, 2);
+  equal(sink.value("scrape_series_limit_samples_dropped"), 0);
+});
+
+Deno.test("TargetProcessor fails the scrape past label_limit and exposes scrape_labels_limit", () => {
+  const { sink, scrape, limits } = setup({ labelLimit: 4 });
+  let r = scrape(1, 'ok{a="1"} 1\n');
+  equal(r.up, true);
+  equal(sink.value("scrape_labels_limit"), 4);
+  r = scrape(2, 'ok{a="1"} 1\nbig{a="1",b="2"} 1\n');
+  equal(r.up, false);
+  equal(r.samplesPostRelabeling, 0);
+  equal(r.samplesScraped, 2);
+  equal(
+    r.error,
+    'the response from "http://host:80/metrics" contains samples with a number of labels exceeding label_limit=4; either reduce the labels count for the target or increase label_limit',
+  );
+  deepEqual(limits, ["label_limit"]);
+  deepEqual(sink.linesOf("ok"), [`ok{a="1",${T}} STALE 7`]);
+});
+
+Deno.test("TargetProcessor sends no stale markers and no series_added with noStaleMarkers", () => {
+  const { sink, scrape } = setup({ noStaleMarkers: true });
+  let r = scrape(1, "a 1\nb 1\n");
+  equal(r.seriesAdded, 0);
+  r = scrape(2, "a 1\n");
+  r = scrape(3, "", "down");
+  deepEqual(sink.lines().filter((l) => l.includes("STALE")), []);
+});
+
+Deno.test("TargetProcessor.sendStaleMarkers() marks the last series and every auto series", () => {
+  const { sink, p, scrape } = setup({ sampleLimit: 10 });
+  scrape(1000, "a 1\n");
+  sink.clear();
+  p.sendStaleMarkers(9000);
+  deepEqual(sink.lines(), [
+    `a{${T}} STALE 9000`,
+    `scrape_duration_seconds{${T}} STALE 9000`,
+    `scrape_response_size_bytes{${T}} STALE 9000`,
+    `scrape_samples_limit{${T}} STALE 9000`,
+    `scrape_samples_post_metric_relabeling{${T}} STALE 9000`,
+    `scrape_samples_scraped{${T}} STALE 9000`,
+    `scrape_series_added{${T}} STALE 9000`,
+    `scrape_timeout_seconds{${T}} STALE 9000`,
+    `up{${T}} STALE 9000`,
+  ]);
+});
+
+Deno.test("TargetProcessor.sendStaleMarkers() does nothing before the first scrape", () => {
+  const { sink, p } = setup();
+  p.sendStaleMarkers(1);
+  deepEqual(sink.lines(), []);
+});
+
+Deno.test("TargetProcessor reports malformed lines with their numbers and keeps the scrape up", () => {
+  const { scrape, parseErrors } = setup();
+  const r = scrape(1, "a 1\nbad\nb{x} 2\nc 3\n");
+  equal(r.up, true);
+  equal(r.samplesScraped, 2);
+  deepEqual(parseErrors, [
+    ['cannot unmarshal Prometheus line "bad": missing value', 2],
+    [
+      'cannot unmarshal Prometheus line "b{x} 2": cannot unmarshal tags: missing value for tag "x}"',
+      3,
+    ],
+  ]);
+  // The rejected series text is cached with its error: reported again on the next scrape.
+  scrape(2, "a 1\nbad\nb{x} 2\nc 3\n");
+  equal(parseErrors.length, 4);
+});
+
+Deno.test("TargetProcessor pushes per block in streaming mode and stops at sample_limit", () => {
+  const { sink, p } = setup({ sampleLimit: 3 });
+  p.begin(1, true);
+  equal(p.feed("a 1\nb 1\n"), undefined);
+  equal(sink.batches.length, 1);
+  const err = p.feed("c 1\nd 1\n");
+  equal(err?.startsWith('the response from "http://host:80/metrics" exceeds sample_limit=3'), true);
+  const r = p.finish(undefined, 0.1, 100);
+  equal(r.up, false);
+  equal(r.samplesScraped, 4);
+  equal(r.samplesPostRelabeling, 4);
+  // a and b were pushed before the limit was passed (as vmagent's stream mode does).
+  deepEqual(sink.linesOf("a"), [`a{${T}} 1 1`]);
+  deepEqual(sink.linesOf("c"), []);
+});
+
+Deno.test("TargetProcessor forgets cached series that stop appearing", () => {
+  const { p, scrape } = setup();
+  for (let i = 0; i < 5; i++) {
+    let body = "";
+    for (let j = 0; j < 2000; j++) body += `m{i="${i}",j="${j}"} 1\n`;
+    scrape(i, body);
+  }
+  equal(p.cacheSize <= 2 * 2000 + 1024, true, `cache size ${p.cacheSize}`);
+});
