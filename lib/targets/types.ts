@@ -33,6 +33,12 @@ export interface ScrapeTarget {
   streamParse: boolean;
   /** The job's config. */
   config: ScrapeConfig;
+  /** After `__label_limit__` (else the job's `label_limit`); 0 = no limit. Set by `buildScrapeTargets`. */
+  labelLimit?: number;
+  /** Bytes, after `__max_scrape_size__` (else the job's `max_scrape_size`); 0 = use `-promscrape.maxScrapeSize`. */
+  maxScrapeSize?: number;
+  /** The config section it was discovered by (`static_configs`, `file_sd_configs`, ...): vmagent's `type` label. */
+  discoveryType?: string;
 }
 
 /** Why a discovered target is not scraped by this member. */
@@ -45,6 +51,22 @@ export interface DroppedTarget {
   reason: DropReason;
   /** For `sharding`: the members that do scrape it. */
   clusterMembers?: number[];
+  /** Final labels it would have (for `sharding` and `duplicate`); absent when relabeling dropped it. */
+  labels?: Label[];
+  /** The config section it was discovered by. */
+  discoveryType?: string;
+}
+
+/**
+ * A target as any member of the cluster builds it, with its shard hash: every member
+ * discovers every target, so each can show the whole cluster (`/cluster`).
+ */
+export interface ClusterTarget {
+  target: ScrapeTarget;
+  /** xxHash64 of the shard key, 16 lower-case hex digits. */
+  shardHash: string;
+  /** The members that scrape it under the current cluster options. */
+  members: number[];
 }
 
 /** What the scraper knows about one target, read by the status pages. */
@@ -61,4 +83,6 @@ export interface ScrapeStatus {
   scrapesFailed: number;
   /** Series the target sent in its last successful scrape (after metric relabeling). */
   seriesCount: number;
+  /** Bytes of the last response (uncompressed); 0 or absent before the first. */
+  lastResponseSize?: number;
 }

@@ -83,20 +83,25 @@ export async function settledTargets(
   timeoutMs = 60_000,
 ): Promise<TargetsResponse["data"]> {
   let previous = "";
-  return await waitFor(`${a.kind} on :${a.port} to list its targets`, async () => {
-    if ((await Promise.race([a.proc.status, Promise.resolve(null)])) !== null) {
-      throw new Error(`${a.kind} exited early:\n${a.proc.output().slice(-3000)}`);
-    }
-    const text = await tryGetText(`http://127.0.0.1:${a.port}/api/v1/targets`);
-    if (text === undefined) return undefined;
-    const parsed = JSON.parse(text) as TargetsResponse;
-    const canon = JSON.stringify(canonicalActive(parsed.data.activeTargets));
-    if (parsed.data.activeTargets.length < minActive || canon !== previous) {
-      previous = canon;
-      return undefined;
-    }
-    return parsed.data;
-  }, timeoutMs, 500);
+  return await waitFor(
+    `${a.kind} on :${a.port} to list its targets`,
+    async () => {
+      if ((await Promise.race([a.proc.status, Promise.resolve(null)])) !== null) {
+        throw new Error(`${a.kind} exited early:\n${a.proc.output().slice(-3000)}`);
+      }
+      const text = await tryGetText(`http://127.0.0.1:${a.port}/api/v1/targets`);
+      if (text === undefined) return undefined;
+      const parsed = JSON.parse(text) as TargetsResponse;
+      const canon = JSON.stringify(canonicalActive(parsed.data.activeTargets));
+      if (parsed.data.activeTargets.length < minActive || canon !== previous) {
+        previous = canon;
+        return undefined;
+      }
+      return parsed.data;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
 /** Sorted canonical strings of active targets: labels plus scrape URL. */

@@ -1,0 +1,268 @@
+/**
+ * `file_sd_configs`: target groups read from JSON or YAML files (globs allowed), re-read
+ * every `-promscrape.fileSDCheckInterval`. A file that becomes unreadable or invalid keeps
+ * its last good groups (logged, and shown on the status pages); a file that a glob no
+ * longer matches is forgotten.
+ *
+ * @module
+ */
+import { isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import type { FileSDConfig } from "../config/types.ts";
+import { type EnvLookup, expandEnvTemplate } from "../util/envtemplate.ts";
+import { getLogger, type Logger } from "../util/log.ts";
+import { globPaths } from "../config/glob.ts";
+import type { DiscoveredGroup, Discoverer } from "./types.ts";
+
+/** The file system calls file_sd needs (injected in tests). */
+export interface FileSDFileSystem {
+  /** Reads a whole file (or an http(s) URL); throws on failure. */
+  readTextFile(path: string): Promise<string>;
+  /** Names in a folder (for globs); throws on failure. */
+  readDir(path: string): Promise<string[]>;
+}
+
+/** Waits `ms` milliseconds or until `signal` aborts, whichever is first; never rejects. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+/** Options of {@linkcode FileSDDiscoverer}. */
+export interface FileSDOptions {
+  /** The config file's folder: `__meta_filepath` is relative to it when under it. @default "" */
+  baseDir?: string;
+  /** For log lines. @default "" */
+  jobName?: string;
+  /** `-promscrape.fileSDCheckInterval` in milliseconds. @default 60000 */
+  checkInterval?: number;
+  /** @default Deno's file system, and `fetch` for http(s) paths */
+  fs?: FileSDFileSystem;
+  /** @default a timer */
+  sleep?: Sleep;
+  /** For `%{ENV}` placeholders. @default Deno.env.get */
+  lookupEnv?: EnvLookup;
+  /** @default getLogger("promscrape") */
+  log?: Logger;
+}
+
+/** The real file system. */
+export const denoFileSystem: FileSDFileSystem = {
+  async readTextFile(path) {
+    if (/^https?:\/\//.test(path)) {
+      const resp = await fetch(path);
+      if (!resp.ok) {
+        await resp.body?.cancel();
+        throw new Error(`unexpected status code ${resp.status} when reading ${path}`);
+      }
+      return await resp.text();
+    }
+    return await Deno.readTextFile(path);
+  },
+  async readDir(path) {
+    const out: string[] = [];
+    for await (const e of Deno.readDir(path)) out.push(e.name);
+    return out;
+  },
+};
+
+/** The real timer. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+/**
+ * Discovers targets from the files of one `file_sd_configs` entry.
+ *
+ * @example
+ * ```ts
+ * const d = new FileSDDiscoverer({ files: ["/etc/vmagent/targets/*.yml"] }, { baseDir: "/etc/vmagent" });
+ * const groups = await d.refresh();
+ * ```
+ */
+export class FileSDDiscoverer implements Discoverer {
+  /** The config section this discoverer serves. */
+  readonly type = "file_sd_configs";
+  readonly #files: string[];
+  readonly #baseDir: string;
+  readonly #jobName: string;
+  readonly #interval: number;
+  readonly #fs: FileSDFileSystem;
+  readonly #sleep: Sleep;
+  readonly #lookupEnv: EnvLookup;
+  readonly #log: Logger;
+  /** Last good groups per file path. */
+  #good = new Map<string, DiscoveredGroup[]>();
+  /** Current error per file path or pattern. */
+  #errors = new Map<string, string>();
+
+  /** Takes the entry (with paths resolved against the config folder) and options. */
+  constructor(config: FileSDConfig, options: FileSDOptions = {}) {
+    this.#files = [...config.files];
+    this.#baseDir = options.baseDir ?? "";
+    this.#jobName = options.jobName ?? "";
+    this.#interval = options.checkInterval ?? 60_000;
+    this.#fs = options.fs ?? denoFileSystem;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#lookupEnv = options.lookupEnv ?? ((name) => Deno.env.get(name));
+    this.#log = options.log ?? getLogger("promscrape");
+  }
+
+  /** Reads the files now and returns all groups (last good ones for failing files). */
+  async refresh(): Promise<DiscoveredGroup[]> {
+    const seen = new Set<string>();
+    const out: DiscoveredGroup[] = [];
+    for (const pattern of this.#files) {
+      let paths = [pattern];
+      if (pattern.includes("*")) {
+        try {
+          paths = await globPaths(pattern, { readDir: (dir) => this.#fs.readDir(dir) });
+          this.#setError(pattern, "");
+        } catch (e) {
+          this.#setError(
+            pattern,
+            `skipping entry ${JSON.stringify(pattern)} in \`file_sd_config->files\` for ` +
+              `job_name=${this.#jobName} because of error: ${(e as Error).message}`,
+          );
+          continue;
+        }
+      }
+      for (const path of paths) {
+        if (seen.has(path)) continue;
+        seen.add(path);
+        try {
+          const text = await this.#fs.readTextFile(path);
+          const groups = parseFileSD(
+            expandEnvTemplate(text, this.#lookupEnv),
+            this.#metaPath(path),
+          );
+          this.#good.set(path, groups);
+          this.#setError(path, "");
+        } catch (e) {
+          const kept = this.#good.get(path)?.length ?? 0;
+          this.#setError(
+            path,
+            `skipping file ${path} for job_name=${this.#jobName} at \`file_sd_configs\` because of ` +
+              `error: ${(e as Error).message}` +
+              (kept > 0 ? `; keeping the ${kept} target groups read from it before` : ""),
+          );
+        }
+        const groups = this.#good.get(path);
+        if (groups !== undefined) out.push(...groups);
+      }
+    }
+    for (const path of [...this.#good.keys()]) if (!seen.has(path)) this.#good.delete(path);
+    for (const key of [...this.#errors.keys()]) {
+      if (!seen.has(key) && !this.#files.includes(key)) this.#errors.delete(key);
+    }
+    return out;
+  }
+
+  /** Reports the groups now and after every check interval whose result differs, until `signal` aborts. */
+  async run(onUpdate: (groups: DiscoveredGroup[]) => void, signal: AbortSignal): Promise<void> {
+    let previous: string | undefined;
+    while (!signal.aborted) {
+      const groups = await this.refresh();
+      if (signal.aborted) break;
+      const text = JSON.stringify(groups);
+      if (text !== previous) {
+        previous = text;
+        onUpdate(groups);
+      }
+      await this.#sleep(this.#interval, signal);
+    }
+  }
+
+  /** The current errors, one per failing file or pattern, joined by newlines; "" when none. */
+  lastError(): string {
+    return [...this.#errors.values()].join("\n");
+  }
+
+  #setError(key: string, message: string): void {
+    const prev = this.#errors.get(key) ?? "";
+    if (message === "") {
+      this.#errors.delete(key);
+      return;
+    }
+    this.#errors.set(key, message);
+    if (message !== prev) this.#log.error(message); // once per distinct error, not every check
+  }
+
+  /** `__meta_filepath`: the path relative to the config folder when it is under it. */
+  #metaPath(path: string): string {
+    const base = this.#baseDir;
+    if (base === "" || !path.startsWith(base)) return path;
+    let short = path.slice(base.length);
+    if (short.startsWith("/")) short = short.slice(1);
+    return short;
+  }
+}
+
+/**
+ * Parses the text of a file_sd file: a YAML (or JSON) list of `{targets: [...], labels: {...}}`.
+ * Unknown fields and duplicate keys are errors (vmagent reads these files strictly). Labels
+ * are sorted by name and followed by `__meta_filepath`.
+ *
+ * @example
+ * ```ts
+ * parseFileSD('[{"targets": ["a:1"], "labels": {"env": "prod"}}]', "t.json");
+ * // [{ targets: ["a:1"], labels: [["env", "prod"], ["__meta_filepath", "t.json"]] }]
+ * ```
+ */
+export function parseFileSD(text: string, metaFilepath: string): DiscoveredGroup[] {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) throw new Error(`cannot parse YAML: ${doc.errors[0].message}`);
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) return [];
+  if (!isSeq(root)) throw new Error("expecting a list of target groups");
+  const out: DiscoveredGroup[] = [];
+  root.items.forEach((item, i) => {
+    const where = `entry #${i + 1}`;
+    if (item === null || (isScalar(item) && item.value === null)) {
+      out.push({ targets: [], labels: [["__meta_filepath", metaFilepath]] });
+      return;
+    }
+    if (!isMap(item)) throw new Error(`${where}: expecting a map with \`targets\` and \`labels\``);
+    const targets: string[] = [];
+    const labels: [string, string][] = [];
+    for (const pair of item.items) {
+      const key = scalarText(pair.key as Node | null, `${where}: field name`);
+      const value = pair.value as Node | null;
+      if (key === "targets") {
+        if (value === null || (isScalar(value) && value.value === null)) continue;
+        if (!isSeq(value)) throw new Error(`${where}: \`targets\` must be a list of strings`);
+        for (const t of value.items) {
+          targets.push(scalarText(t as Node | null, `${where}: targets`));
+        }
+      } else if (key === "labels") {
+        if (value === null || (isScalar(value) && value.value === null)) continue;
+        if (!isMap(value)) throw new Error(`${where}: \`labels\` must be a map of strings`);
+        for (const lp of value.items) {
+          const name = scalarText(lp.key as Node | null, `${where}: label name`);
+          labels.push([name, scalarText(lp.value as Node | null, `${where}: label ${name}`)]);
+        }
+      } else {
+        throw new Error(
+          `${where}: unknown field ${JSON.stringify(key)}; supported: targets, labels`,
+        );
+      }
+    }
+    labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    labels.push(["__meta_filepath", metaFilepath]);
+    out.push({ targets, labels });
+  });
+  return out;
+}
+
+/** The text of a scalar as Go's YAML decoder gives it to a string field (null is ""). */
+function scalarText(node: Node | null, where: string): string {
+  if (node === null) return "";
+  if (!isScalar(node)) throw new Error(`${where}: expecting a string`);
+  if (node.value === null) return "";
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
