@@ -40,10 +40,16 @@ export const STALE_NAN: number = (() => {
   return view.getFloat64(0);
 })();
 
-/** Returns true when `v` carries the exact bits of {@linkcode STALE_NAN}. */
+const NAN_VIEW = new DataView(new ArrayBuffer(8));
+
+/**
+ * Returns true when `v` is the staleness marker: the bits of {@linkcode STALE_NAN}, or the
+ * same payload with the quiet bit set (`0x7ff8000000000002`), which V8 may produce when it
+ * moves the value through a double array. Encoders write the exact marker bits back.
+ */
 export function isStaleNaN(v: number): boolean {
   if (v === v) return false;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, v);
-  return view.getUint32(0) === 0x7ff00000 && view.getUint32(4) === 2;
+  NAN_VIEW.setFloat64(0, v);
+  const hi = NAN_VIEW.getUint32(0);
+  return (hi === 0x7ff00000 || hi === 0x7ff80000) && NAN_VIEW.getUint32(4) === 2;
 }
