@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Agent } from "./app/agent.ts";
+import { Agent, loadRemoteWriteRelabeling } from "./app/agent.ts";
 import { dryRunSummary } from "./app/dry_run.ts";
 import { loggerOptions } from "./app/options.ts";
 import { VERSION } from "./app/version.ts";
@@ -27,6 +27,18 @@ function errorText(e: unknown): string {
 }
 
 async function main(): Promise<void> {
+  // Catch SIGHUP before anything is read, as vmagent does (its issue 1240): Deno's default
+  // action would end the process, and a reload asked for during start-up must not be lost.
+  const hup: { agent?: Agent; asked: boolean } = { asked: false };
+  const onReloadSignal = () => {
+    if (hup.agent === undefined) {
+      hup.asked = true;
+      return;
+    }
+    getLogger("vmagent").info("received SIGHUP; reloading the config");
+    hup.agent.reload();
+  };
+  Deno.addSignalListener("SIGHUP", onReloadSignal);
   const envAll = Deno.env.toObject();
   let flags: AgentFlags;
   try {
@@ -54,6 +66,15 @@ async function main(): Promise<void> {
     fail(`cannot start vmagent-deno: ${errorText(e)}`);
   }
   if (flags.get("dryRun") || flags.get("promscrape.config.dryRun")) {
+    // vmagent's -dryRun also checks -remoteWrite.relabelConfig and -remoteWrite.urlRelabelConfig;
+    // -promscrape.config.dryRun checks only -promscrape.config.
+    if (flags.get("dryRun")) {
+      try {
+        await loadRemoteWriteRelabeling(flags, env);
+      } catch (e) {
+        fail(`error when checking relabel configs: ${errorText(e)}`);
+      }
+    }
     try {
       const summary = dryRunSummary(agent.config, {
         cluster: agent.cluster,
@@ -84,10 +105,8 @@ async function main(): Promise<void> {
   };
   Deno.addSignalListener("SIGTERM", onStop);
   Deno.addSignalListener("SIGINT", onStop);
-  Deno.addSignalListener("SIGHUP", () => {
-    log.info("received SIGHUP; reloading the config");
-    agent.reload();
-  });
+  hup.agent = agent;
+  if (hup.asked) onReloadSignal();
 }
 
 if (import.meta.main) await main();

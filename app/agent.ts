@@ -167,19 +167,33 @@ export class Agent {
     });
     this.#manager.registerDiscoverer(
       "kubernetes_sd_configs",
-      (sd) => createKubernetesDiscoverer(sd as KubernetesSDConfig, {}),
+      (sd, ctx) =>
+        createKubernetesDiscoverer(sd as KubernetesSDConfig, {
+          baseDir: configDir(ctx.config.source),
+          env: this.#env,
+        }),
     );
     this.#manager.update(this.#config);
     log.info(
       `loaded ${this.#config.scrapeConfigs.length} scrape configs from ${this.#config.source}`,
     );
+    const nowSecs = Math.floor(Date.now() / 1000);
+    // Registered at 0 so that increase() sees the first reload.
+    metrics.counter("vm_promscrape_config_reloads_total");
+    metrics.counter("vm_promscrape_config_reloads_errors_total");
     metrics.gauge("vm_promscrape_config_last_reload_successful").set(1);
-    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
-      Math.floor(Date.now() / 1000),
-    );
+    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(nowSecs);
+    if (this.#hasRelabelFiles()) {
+      metrics.counter("vmagent_relabel_config_reloads_total");
+      metrics.counter("vmagent_relabel_config_reloads_errors_total");
+      metrics.gauge("vmagent_relabel_config_last_reload_successful").set(1);
+      metrics.gauge("vmagent_relabel_config_last_reload_success_timestamp_seconds").set(nowSecs);
+    }
     this.#server = this.#startServer();
     const every = flags.get("promscrape.configCheckInterval");
-    if (every > 0) this.#checkTimer = setInterval(() => this.reload(), every);
+    if (every > 0) {
+      this.#checkTimer = setInterval(() => this.reload({ periodic: true }), every);
+    }
   }
 
   #startServer(): RunningServer | undefined {
@@ -237,14 +251,20 @@ export class Agent {
       },
       ingest: { sink: this.#remoteWrite },
     });
-    return serve(handler, {
-      listenAddrs: addrs,
-      tls: [...flags.get("tls")],
-      tlsCertFile: [...flags.get("tlsCertFile")],
-      tlsKeyFile: [...flags.get("tlsKeyFile")],
-      shutdownDelayMs: flags.get("http.shutdownDelay"),
-      health: this.#health,
-    });
+    try {
+      return serve(handler, {
+        listenAddrs: addrs,
+        tls: [...flags.get("tls")],
+        tlsCertFile: [...flags.get("tlsCertFile")],
+        tlsKeyFile: [...flags.get("tlsKeyFile")],
+        shutdownDelayMs: flags.get("http.shutdownDelay"),
+        health: this.#health,
+      });
+    } catch (e) {
+      // Deno's bind error ("Address already in use (os error 98)") does not say which address.
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new Error(`cannot start http server at -httpListenAddr=${addrs.join(",")}: ${msg}`);
+    }
   }
 
   /** The server's first listen address (`host:port`), once started. */
@@ -264,23 +284,27 @@ export class Agent {
   }
 
   /**
-   * Re-reads the scrape config and the remote write relabel files (SIGHUP, `/-/reload`,
-   * `-promscrape.configCheckInterval`). Identical content is a no-op; an invalid new
-   * config is logged and the running one is kept. Reloads never overlap.
+   * Re-reads the scrape config (SIGHUP, `/-/reload`, `-promscrape.configCheckInterval`) and,
+   * except for the periodic check, the remote write relabel files, each on its own as vmagent
+   * does: a broken relabel file does not block a scrape config change, nor the reverse.
+   * Identical content is a no-op; an invalid new file is logged and the running one is kept.
+   * Reloads never overlap.
    */
-  reload(): Promise<void> {
-    this.#reloading = this.#reloading.then(() => this.#reload());
+  reload(opts: { periodic?: boolean } = {}): Promise<void> {
+    const periodic = opts.periodic ?? false;
+    this.#reloading = this.#reloading.then(async () => {
+      if (this.#stopping) return;
+      if (!periodic) await this.#reloadRelabeling();
+      await this.#reloadScrapeConfig(periodic);
+    });
     return this.#reloading;
   }
 
-  async #reload(): Promise<void> {
-    if (this.#stopping) return;
-    metrics.counter("vm_promscrape_config_reloads_total").inc();
+  /** vmagent's `vm_promscrape_config_*` semantics: `reloads_total` counts applied changes only. */
+  async #reloadScrapeConfig(periodic: boolean): Promise<void> {
     let next: Config;
-    let relabel: { global: RelabelRule[]; perURL: RelabelRule[][] };
     try {
       next = await loadScrapeConfig(this.#flags, this.#env);
-      relabel = await loadRemoteWriteRelabeling(this.#flags, this.#env);
     } catch (e) {
       metrics.counter("vm_promscrape_config_reloads_errors_total").inc();
       metrics.gauge("vm_promscrape_config_last_reload_successful").set(0);
@@ -290,18 +314,52 @@ export class Agent {
       return;
     }
     metrics.gauge("vm_promscrape_config_last_reload_successful").set(1);
-    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
-      Math.floor(Date.now() / 1000),
-    );
-    this.#remoteWrite.setRelabelRules(relabel.global, relabel.perURL);
-    await this.#readRelabelTexts();
     if (next.text === this.#config.text) {
-      log.info(`nothing changed in ${next.source}`);
+      // The periodic check stays quiet, as vmagent's does.
+      if (!periodic) log.info(`nothing changed in ${next.source}`);
       return;
     }
     this.#config = next;
     this.#manager.update(next);
+    metrics.counter("vm_promscrape_config_reloads_total").inc();
+    metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
+      Math.floor(Date.now() / 1000),
+    );
     log.info(`reloaded ${next.scrapeConfigs.length} scrape configs from ${next.source}`);
+  }
+
+  /** vmagent's `vmagent_relabel_config_*` semantics; nothing happens when no file is set. */
+  async #reloadRelabeling(): Promise<void> {
+    if (!this.#hasRelabelFiles()) return;
+    metrics.counter("vmagent_relabel_config_reloads_total").inc();
+    let relabel: { global: RelabelRule[]; perURL: RelabelRule[][] };
+    try {
+      relabel = await loadRemoteWriteRelabeling(this.#flags, this.#env);
+    } catch (e) {
+      metrics.counter("vmagent_relabel_config_reloads_errors_total").inc();
+      metrics.gauge("vmagent_relabel_config_last_reload_successful").set(0);
+      log.error(
+        `cannot reload relabel configs; keeping the previous ones: ${
+          e instanceof Error ? e.message : e
+        }`,
+      );
+      return;
+    }
+    this.#remoteWrite.setRelabelRules(relabel.global, relabel.perURL);
+    await this.#readRelabelTexts();
+    metrics.gauge("vmagent_relabel_config_last_reload_successful").set(1);
+    metrics.gauge("vmagent_relabel_config_last_reload_success_timestamp_seconds").set(
+      Math.floor(Date.now() / 1000),
+    );
+    log.info("reloaded -remoteWrite.relabelConfig and -remoteWrite.urlRelabelConfig");
+  }
+
+  #hasRelabelFiles(): boolean {
+    const flags = this.#flags;
+    if (flags.get("remoteWrite.relabelConfig") !== "") return true;
+    return flags.get("remoteWrite.url").some((_, i) =>
+      flags.getArg("remoteWrite.urlRelabelConfig", i) !== ""
+    );
   }
 
   /**
@@ -332,4 +390,11 @@ function systemMemory(): number {
   } catch {
     return 1 << 30;
   }
+}
+
+/** The folder of a config file path ("." for URLs and the embedded default). */
+function configDir(source: string): string {
+  if (/^https?:\/\//.test(source) || source.startsWith("(")) return ".";
+  const i = source.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : source.slice(0, i);
 }
