@@ -10,7 +10,7 @@ import {
   registerClusterMetrics,
   validateClusterOptions,
 } from "../lib/cluster/mod.ts";
-import { type Config, loadConfig, loadRelabelConfigFile, parseConfig } from "../lib/config/mod.ts";
+import { type Config, loadConfig, parseConfig } from "../lib/config/mod.ts";
 import { DiscoveryManager } from "../lib/discovery/manager.ts";
 import { createKubernetesDiscoverer } from "../lib/discovery/kubernetes/mod.ts";
 import type { KubernetesSDConfig } from "../lib/config/types.ts";
@@ -18,9 +18,13 @@ import { type AgentFlags, describeFlags, formatFlagsPage } from "../lib/flags/mo
 import { writeAppMetrics } from "../lib/metrics/app_metrics.ts";
 import { allowedMemory, readMemoryLimit } from "../lib/metrics/resources.ts";
 import { metrics } from "../lib/metrics/registry.ts";
-import type { RelabelRule } from "../lib/relabel/types.ts";
 import { parseSeriesSelector } from "../lib/relabel/mod.ts";
 import { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
+import {
+  loadRemoteWriteRelabelRules,
+  remoteWriteOptionsFromFlags,
+  type RemoteWriteRelabelRules,
+} from "../lib/remotewrite/from_flags.ts";
 import { ScrapePool } from "../lib/scrape/scrape_pool.ts";
 import { HealthState } from "../lib/server/health_state.ts";
 import { createHandler } from "../lib/server/router.ts";
@@ -34,12 +38,7 @@ import type { EnvLookup } from "../lib/util/envtemplate.ts";
 import { getLogger } from "../lib/util/log.ts";
 import type { Label } from "../lib/util/series.ts";
 import { DEFAULT_CONFIG_SOURCE, defaultConfigText } from "./default_config.ts";
-import {
-  clusterFlags,
-  remoteWriteOptions,
-  remoteWriteURLOptions,
-  scrapeOptions,
-} from "./options.ts";
+import { clusterFlags, scrapeOptions } from "./options.ts";
 import { SHORT_VERSION, VERSION } from "./version.ts";
 
 const log = getLogger("vmagent");
@@ -62,20 +61,12 @@ export async function loadScrapeConfig(flags: AgentFlags, env: EnvLookup): Promi
   return await loadConfig(path, { strictParse, env });
 }
 
-/** Loads `-remoteWrite.relabelConfig` and `-remoteWrite.urlRelabelConfig`. */
-export async function loadRemoteWriteRelabeling(
+/** Loads `-remoteWrite.relabelConfig` and `-remoteWrite.urlRelabelConfig` (item i for URL i). */
+export function loadRemoteWriteRelabeling(
   flags: AgentFlags,
   env: EnvLookup,
-): Promise<{ global: RelabelRule[]; perURL: RelabelRule[][] }> {
-  const globalPath = flags.get("remoteWrite.relabelConfig");
-  const global = globalPath === "" ? [] : await loadRelabelConfigFile(globalPath, { env });
-  const perURL: RelabelRule[][] = [];
-  const urls = flags.get("remoteWrite.url");
-  for (let i = 0; i < urls.length; i++) {
-    const p = flags.getArg("remoteWrite.urlRelabelConfig", i);
-    perURL.push(p === "" ? [] : await loadRelabelConfigFile(p, { env }));
-  }
-  return { global, perURL };
+): Promise<RemoteWriteRelabelRules> {
+  return loadRemoteWriteRelabelRules(flags, { env });
 }
 
 /** The agent's running parts. */
@@ -128,21 +119,14 @@ export class Agent {
     registerClusterMetrics(this.#cluster);
     const relabel = await loadRemoteWriteRelabeling(flags, this.#env);
     await this.#readRelabelTexts();
-    const urls = remoteWriteURLOptions(flags).map((u, i) => ({
-      ...u,
-      relabelRules: relabel.perURL[i],
-    }));
     const memLimit = readMemoryLimit({ totalMemory: systemMemory() });
     const mem = allowedMemory(memLimit, {
       allowedPercent: flags.get("memory.allowedPercent"),
       allowedBytes: flags.get("memory.allowedBytes"),
     });
-    this.#remoteWrite = await RemoteWrite.open({
-      ...remoteWriteOptions(flags),
-      urls,
-      relabelRules: relabel.global,
-      memoryAllowed: mem.allowed,
-    });
+    this.#remoteWrite = await RemoteWrite.open(
+      remoteWriteOptionsFromFlags(flags, { rules: relabel, memoryAllowed: mem.allowed }),
+    );
     const memberLabel = this.#cluster.memberLabel === ""
       ? undefined
       : { name: this.#cluster.memberLabel, value: this.#cluster.memberNumText };
@@ -332,7 +316,7 @@ export class Agent {
   async #reloadRelabeling(): Promise<void> {
     if (!this.#hasRelabelFiles()) return;
     metrics.counter("vmagent_relabel_config_reloads_total").inc();
-    let relabel: { global: RelabelRule[]; perURL: RelabelRule[][] };
+    let relabel: RemoteWriteRelabelRules;
     try {
       relabel = await loadRemoteWriteRelabeling(this.#flags, this.#env);
     } catch (e) {

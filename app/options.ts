@@ -5,7 +5,6 @@
  * @module
  */
 import type { AgentFlags } from "../lib/flags/mod.ts";
-import type { RemoteWriteOptions, RemoteWriteURLOptions } from "../lib/remotewrite/options.ts";
 import type { ScrapePoolOptions } from "../lib/scrape/scrape_pool.ts";
 import type { ClusterFlags } from "../lib/cluster/options.ts";
 import type { LoggerOptions, LogLevel } from "../lib/util/log.ts";
@@ -49,49 +48,5 @@ export function scrapeOptions(
     minResponseSizeForStreamParse: flags.get("promscrape.minResponseSizeForStreamParse"),
     suppressScrapeErrors: flags.get("promscrape.suppressScrapeErrors"),
     suppressScrapeErrorsDelay: flags.get("promscrape.suppressScrapeErrorsDelay"),
-  };
-}
-
-/** Per-URL remote write settings: item i of each per-URL array flag, or the single item. */
-export function remoteWriteURLOptions(flags: AgentFlags): RemoteWriteURLOptions[] {
-  return flags.get("remoteWrite.url").map((url, i) => ({
-    url,
-    queues: flags.getArg("remoteWrite.queues", i),
-    maxDiskUsage: flags.getArg("remoteWrite.maxDiskUsagePerURL", i),
-    disableOnDiskQueue: flags.getArg("remoteWrite.disableOnDiskQueue", i),
-    rateLimit: flags.getArg("remoteWrite.rateLimit", i),
-    sendTimeout: flags.getArg("remoteWrite.sendTimeout", i),
-    retryMinInterval: flags.getArg("remoteWrite.retryMinInterval", i),
-    retryMaxInterval: flags.getArg("remoteWrite.retryMaxInterval", i),
-    headers: flags.getArg("remoteWrite.headers", i),
-    basicAuthUsername: flags.getArg("remoteWrite.basicAuth.username", i) || undefined,
-    basicAuthPassword: flags.getArg("remoteWrite.basicAuth.password", i) || undefined,
-    basicAuthPasswordFile: flags.getArg("remoteWrite.basicAuth.passwordFile", i) || undefined,
-    bearerToken: flags.getArg("remoteWrite.bearerToken", i) || undefined,
-    bearerTokenFile: flags.getArg("remoteWrite.bearerTokenFile", i) || undefined,
-    tlsCAFile: flags.getArg("remoteWrite.tlsCAFile", i) || undefined,
-    tlsCertFile: flags.getArg("remoteWrite.tlsCertFile", i) || undefined,
-    tlsKeyFile: flags.getArg("remoteWrite.tlsKeyFile", i) || undefined,
-    tlsServerName: flags.getArg("remoteWrite.tlsServerName", i) || undefined,
-    tlsInsecureSkipVerify: flags.getArg("remoteWrite.tlsInsecureSkipVerify", i),
-    proxyURL: flags.getArg("remoteWrite.proxyURL", i) || undefined,
-    significantFigures: flags.getArg("remoteWrite.significantFigures", i),
-    roundDigits: flags.getArg("remoteWrite.roundDigits", i),
-  }));
-}
-
-/** The remote write flags, without the relabel rules (loaded from files by the caller). */
-export function remoteWriteOptions(
-  flags: AgentFlags,
-): Omit<RemoteWriteOptions, "relabelRules" | "urls"> {
-  return {
-    tmpDataPath: flags.get("remoteWrite.tmpDataPath"),
-    labels: [...flags.get("remoteWrite.label")],
-    flushInterval: flags.get("remoteWrite.flushInterval"),
-    maxBlockSize: flags.get("remoteWrite.maxBlockSize"),
-    maxRowsPerBlock: flags.get("remoteWrite.maxRowsPerBlock"),
-    showURL: flags.get("remoteWrite.showURL"),
-    dropSamplesOnOverload: flags.get("remoteWrite.dropSamplesOnOverload"),
-    keepDanglingQueues: flags.get("remoteWrite.keepDanglingQueues"),
   };
 }
