@@ -3,12 +3,15 @@
  * (`name{labels}`) → its final series (labels after the honor_labels merge,
  * metric relabeling and external labels), so a known series costs one map
  * lookup. Final series are interned by their label set, so two spellings of the
- * same series share one entry (and one staleness state).
+ * same series share one entry (and one staleness state). Each entry also points
+ * to the {@linkcode RowCount} of its vmagent row key (`scrape_series_added`),
+ * shared by every spelling of that key.
  *
  * @module
  */
 import type { Label } from "../util/series.ts";
 import { parseSeries } from "./parse_series.ts";
+import { RowCount, rowKey } from "./row_count.ts";
 import {
   buildSeriesLabels,
   LABEL_LIMIT_EXCEEDED,
@@ -22,7 +25,7 @@ export interface FinalSeries {
   labels: Label[];
   /** {@linkcode seriesKey} of the labels. */
   key: string;
-  /** Last scrape generation that saw it (for `scrape_series_added`). */
+  /** Last scrape generation that saw it (for forgetting it). */
   seenGen: number;
   /** Last generation in which it was pushed (for staleness). */
   pushedGen: number;
@@ -42,6 +45,8 @@ export interface CacheEntry {
   labelLimited: boolean;
   /** Parse error reason, "" when the series text is valid. */
   error: string;
+  /** Occurrences of the row key (`scrape_series_added`); null exactly when `error` is set. */
+  row: RowCount | null;
   /** Last scrape generation that looked it up. */
   gen: number;
 }
@@ -60,6 +65,8 @@ export class SeriesCache {
   readonly #cfg: SeriesLabelsConfig;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #finals = new Map<string, FinalSeries>();
+  /** Row counts of row keys that have a spelling other than the key itself. */
+  readonly #aliases = new Map<string, RowCount>();
 
   /** Creates an empty cache for a target with these label settings. */
   constructor(cfg: SeriesLabelsConfig) {
@@ -76,11 +83,12 @@ export class SeriesCache {
   }
 
   #build(raw: string): CacheEntry {
-    const e: CacheEntry = { series: null, labelLimited: false, error: "", gen: 0 };
+    const e: CacheEntry = { series: null, labelLimited: false, error: "", row: null, gen: 0 };
     const parsed = parseSeries(raw);
     if (typeof parsed === "string") {
       e.error = parsed;
     } else {
+      e.row = this.#rowCount(raw, rowKey(parsed));
       const labels = buildSeriesLabels(parsed, this.#cfg);
       if (labels === LABEL_LIMIT_EXCEEDED) {
         e.labelLimited = true;
@@ -98,6 +106,17 @@ export class SeriesCache {
     return e;
   }
 
+  /** The row count of `key`, shared by every spelling `raw` of it. */
+  #rowCount(raw: string, key: string): RowCount {
+    const aliases = this.#aliases;
+    // Most targets write each series in canonical form: one entry per key, no alias.
+    if (key === raw) return (aliases.size > 0 ? aliases.get(key) : undefined) ?? new RowCount();
+    const row = this.#entries.get(key)?.row ?? aliases.get(key) ?? new RowCount();
+    // Registered so that the canonical spelling, even if built (again) later, shares it.
+    aliases.set(key, row);
+    return row;
+  }
+
   /**
    * Forgets entries and series not seen in generation `gen`, when they outnumber
    * twice what that scrape had (`rows` lines, `series` series) by 1024.
@@ -105,6 +124,8 @@ export class SeriesCache {
   sweep(gen: number, rows: number, series: number): void {
     if (this.#entries.size > 2 * rows + 1024) {
       for (const [k, e] of this.#entries) if (e.gen !== gen) this.#entries.delete(k);
+      // A row count still referenced by a kept entry was counted in `gen`.
+      for (const [k, r] of this.#aliases) if (r.gen !== gen) this.#aliases.delete(k);
     }
     if (this.#finals.size > 2 * series + 1024) {
       for (const [k, fs] of this.#finals) if (fs.seenGen !== gen) this.#finals.delete(k);

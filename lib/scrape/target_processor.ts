@@ -12,6 +12,9 @@
  *
  * Staleness is tracked on the final series (after relabeling), so a series that
  * is merely re-ordered or re-spaced by the target is not marked stale.
+ * `scrape_series_added` follows vmagent instead: it counts raw rows (before
+ * relabeling and limits) new compared with the last successful response
+ * (see row_count.ts).
  *
  * @module
  */
@@ -87,8 +90,11 @@ export class TargetProcessor implements RowVisitor {
   readonly #cache: SeriesCache;
   readonly #limiter?: SeriesLimiter;
   readonly #autoLabels = new Map<string, Label[] | undefined>();
+  /** Scrape generation, from 1; the last successful one (0 = none yet). */
   #gen = 0;
   #lastOkGen = 0;
+  /** vmagent keeps the previous response unless stale markers and series_limit are both off. */
+  readonly #trackRows: boolean;
   #lastSuccess = false;
   #lastStaled = false;
   #scrapes = 0;
@@ -114,6 +120,7 @@ export class TargetProcessor implements RowVisitor {
     this.#cfg = cfg;
     this.#opts = opts;
     this.#cache = new SeriesCache(cfg);
+    this.#trackRows = !(cfg.noStaleMarkers && cfg.seriesLimit <= 0);
     if (cfg.seriesLimit > 0) this.#limiter = new SeriesLimiter(cfg.seriesLimit, { now: opts.now });
   }
 
@@ -178,6 +185,8 @@ export class TargetProcessor implements RowVisitor {
     if (e.error !== "") return e.error;
     this.#scraped++;
     if (this.#failed !== "") return undefined;
+    // Every valid row counts, even one relabeling or a limit drops later (vmagent's GetRowsDiff).
+    if (this.#trackRows && e.row!.add(this.#gen, this.#lastOkGen)) this.#added++;
     if (e.labelLimited) {
       this.#fail("label_limit");
       return undefined;
@@ -185,10 +194,7 @@ export class TargetProcessor implements RowVisitor {
     const fs = e.series;
     if (fs === null) return undefined;
     this.#post++;
-    if (fs.seenGen !== this.#gen) {
-      fs.seenGen = this.#gen;
-      if (fs.okGen !== this.#lastOkGen) this.#added++;
-    }
+    fs.seenGen = this.#gen;
     const ts = this.#cfg.honorTimestamps && timestamp !== 0 ? timestamp : this.#scrapeTs;
     this.#batch.push({ labels: fs.labels, samples: [{ value, timestamp: ts }] });
     this.#batchSeries.push(fs);
@@ -280,14 +286,14 @@ export class TargetProcessor implements RowVisitor {
       this.#batch = [];
       this.#batchSeries.length = 0;
     }
-    const trackSeries = !(c.noStaleMarkers && c.seriesLimit <= 0);
     const values: AutoMetricValues = {
       up: up ? 1 : 0,
       scrapeDurationSeconds: durationSeconds,
       scrapeResponseSize: up ? responseSize : 0,
       samplesScraped: this.#scraped,
       samplesPostRelabeling: this.#post,
-      seriesAdded: up && trackSeries ? this.#added : 0,
+      // A failed scrape counts 0 and is not compared against later (HEAD, #10653).
+      seriesAdded: up && this.#trackRows ? this.#added : 0,
       seriesLimitSamplesDropped: this.#dropped,
     };
     const out = this.#batch;

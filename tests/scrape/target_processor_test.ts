@@ -157,11 +157,12 @@ Deno.test("TargetProcessor sends stale markers for vanished series, once per fai
   equal(stale(), 2);
 });
 
-Deno.test("TargetProcessor treats re-ordered or re-spaced labels as the same series", () => {
+Deno.test("TargetProcessor treats re-ordered or re-spaced labels as the same series for staleness", () => {
   const { sink, scrape } = setup();
   scrape(1, 'm{a="1",b="2"} 1\n');
   const r = scrape(2, 'm{ b="2", a="1" } 1\n');
-  equal(r.seriesAdded, 0);
+  // vmagent compares rows by their labels in the order written: the re-ordered row is added.
+  equal(r.seriesAdded, 1);
   deepEqual(sink.lines().filter((l) => l.includes("STALE")), []);
 });
 
@@ -170,7 +171,7 @@ Deno.test("TargetProcessor keeps duplicate lines and counts them", () => {
   const r = scrape(1, "foo 1\nfoo 2\n");
   equal(r.samplesScraped, 2);
   equal(r.samplesPostRelabeling, 2);
-  equal(r.seriesAdded, 1);
+  equal(r.seriesAdded, 2);
   deepEqual(sink.linesOf("foo"), [`foo{${T}} 1 1`, `foo{${T}} 2 1`]);
 });
 
@@ -310,4 +311,115 @@ Deno.test("TargetProcessor forgets cached series that stop appearing", () => {
     scrape(i, body);
   }
   equal(p.cacheSize <= 2 * 2000 + 1024, true, `cache size ${p.cacheSize}`);
+});
+
+Deno.test("TargetProcessor counts scrape_series_added as vmagent does: raw rows new since the last successful response", () => {
+  // A step is a response body, or `{ fail }` for a fetch error. The wanted numbers follow
+  // vmagent HEAD (lib/promscrape/scrapework.go getSeriesAdded, parser.GetRowsDiff).
+  type Step = string | { fail: string };
+  const f = (
+    name: string,
+    over: Partial<TargetProcessorConfig>,
+    steps: Step[],
+    want: number[],
+    streaming = false,
+  ) => {
+    const { sink, p } = setup(over);
+    const got = steps.map((step, i) => {
+      sink.clear();
+      const ts = (i + 1) * 1000;
+      p.begin(ts, streaming, ts);
+      let err: string | undefined;
+      if (typeof step !== "string") err = step.fail;
+      else if (!streaming) p.feed(step);
+      else {
+        // One block per line, so a limit can fail the scrape half-way through.
+        for (const line of step.split(/(?<=\n)/)) if (p.feed(line) !== undefined) break;
+      }
+      const r = p.finish(err, 0.1, typeof step === "string" ? step.length : 0);
+      equal(sink.value("scrape_series_added"), r.seriesAdded, `${name}: pushed value`);
+      return r.seriesAdded;
+    });
+    deepEqual(got, want, name);
+  };
+  const abcd = "a 1\nb 2\nc 3\nd 4\n";
+  // Series the limiter rejects are not new on every scrape.
+  f("series_limit, same body", { seriesLimit: 2 }, [abcd, abcd, abcd], [4, 0, 0]);
+  f("series_limit, changing body", { seriesLimit: 2 }, [
+    "a 1\nb 2\nc 3\n",
+    abcd,
+    "a 1\nd 4\n",
+  ], [3, 1, 0]);
+  // Duplicated rows count as often as they outnumber the previous response's copies.
+  f("duplicates", {}, [
+    "foo 1\nfoo 2\n",
+    "foo 1\nfoo 2\n",
+    "foo 1\n",
+    "foo 1\nfoo 2\nfoo 3\n",
+  ], [2, 0, 0, 2]);
+  // Rows are counted before metric relabeling: dropped and merged rows count.
+  f("dropped by relabeling", { metricRelabelConfigs: [fakeRule({ dropName: "dropme" })] }, [
+    "keep 1\ndropme 2\n",
+    'keep 1\ndropme 2\ndropme{x="1"} 3\n',
+  ], [2, 1]);
+  f("merged by relabeling", { metricRelabelConfigs: [fakeRule({ dropLabel: "x" })] }, [
+    'm{x="1"} 1\nm{x="2"} 1\n',
+    'm{x="1"} 1\nm{x="2"} 1\nm{x="3"} 1\n',
+  ], [2, 1]);
+  // Rows are compared by name and labels as written, re-spaced and re-escaped.
+  f("spellings", {}, [
+    'm{a="1",b="2"} 1\nn 1\ne{p="C:\\dir"} 1\n',
+    'm{ a="1" , b="2", } 2\nn{} 2\ne{p="C:\\\\dir"} 2\n',
+    'm {a="1",b="2"} 3\nm{a="1",b="2"} 4\nn 3\ne{p="C:\\dir"} 3\n',
+    'm{b="2",a="1"} 5\n',
+  ], [3, 0, 1, 1]);
+  f("comments, blank and malformed lines", {}, [
+    "# HELP a x\n\nbad\na 1\n",
+    "# TYPE a gauge\na 1\nbad2\nb{x} 1\n",
+  ], [1, 0]);
+  // A failed scrape counts 0 and the next one is compared with the last success.
+  f("fetch errors", {}, [
+    "a 1\n",
+    { fail: "boom" },
+    "a 1\nb 1\n",
+    { fail: "boom" },
+    "a 1\nb 1\n",
+  ], [1, 0, 1, 0, 0]);
+  f("sample_limit", { sampleLimit: 1 }, ["a 1\n", "a 1\nb 1\n", "b 1\n", "b 1\n"], [1, 0, 1, 0]);
+  f("label_limit", { labelLimit: 4 }, [
+    "ok 1\n",
+    'ok 1\nbig{a="1",b="2"} 1\n',
+    "ok 1\nnew 1\n",
+  ], [1, 0, 1]);
+  // vmagent does not keep the previous response when neither staleness nor series_limit needs it.
+  f("no_stale_markers", { noStaleMarkers: true }, ["a 1\n", "a 1\nb 1\n"], [0, 0]);
+  f("no_stale_markers with series_limit", { noStaleMarkers: true, seriesLimit: 5 }, [
+    "a 1\n",
+    "a 1\nb 1\n",
+  ], [1, 1]);
+  // Stream parsing counts the same; rows of a scrape that fails half-way are forgotten.
+  f(
+    "streaming duplicates",
+    {},
+    [
+      "foo 1\nfoo 2\n",
+      "foo 1\nfoo 2\n",
+      "foo 1\n",
+      "foo 1\nfoo 2\nfoo 3\n",
+    ],
+    [2, 0, 0, 2],
+    true,
+  );
+  f(
+    "streaming sample_limit",
+    { sampleLimit: 2 },
+    [
+      "a 1\n",
+      "a 1\na 1\nb 1\nc 1\n",
+      "a 1\n",
+      "b 1\na 1\n",
+    ],
+    [1, 0, 0, 1],
+    true,
+  );
 });
