@@ -5,9 +5,9 @@
  * @module
  */
 import type { RelabelRule } from "../relabel/types.ts";
+import { parseBytes } from "../util/bytes.ts";
 import { formatGoDuration, parseDuration } from "../util/duration.ts";
 import type { FileSDConfig, ScrapeConfig, TargetGroup } from "./types.ts";
-import { parseBytes } from "./_bytes.ts";
 import { HTTP_CLIENT_FIELDS, PROXY_CLIENT_FIELDS, readHTTPClientConfig } from "./_http_client.ts";
 import { readKubernetesSDConfigs } from "./_kubernetes_sd.ts";
 import { resolvePath } from "./_path.ts";
@@ -196,10 +196,11 @@ export function readScrapeConfig(
   if (mss !== undefined && mss !== "") {
     try {
       maxScrapeSize = Math.max(parseBytes(mss), 0);
-    } catch (e) {
+    } catch {
+      const quoted = JSON.stringify(mss);
       throw r.fail(
         "max_scrape_size",
-        `cannot parse \`max_scrape_size\` value ${JSON.stringify(mss)}: ${(e as Error).message}`,
+        `cannot parse \`max_scrape_size\` value ${quoted}: cannot parse size ${quoted}`,
       );
     }
   }

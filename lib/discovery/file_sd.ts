@@ -9,6 +9,7 @@
 import { isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import type { FileSDConfig } from "../config/types.ts";
 import { type EnvLookup, expandEnvTemplate } from "../util/envtemplate.ts";
+import { realSleep, type Sleep } from "../util/clock.ts";
 import { getLogger, type Logger } from "../util/log.ts";
 import { globPaths } from "../config/glob.ts";
 import type { DiscoveredGroup, Discoverer } from "./types.ts";
@@ -20,9 +21,6 @@ export interface FileSDFileSystem {
   /** Names in a folder (for globs); throws on failure. */
   readDir(path: string): Promise<string[]>;
 }
-
-/** Waits `ms` milliseconds or until `signal` aborts, whichever is first; never rejects. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /** Options of {@linkcode FileSDDiscoverer}. */
 export interface FileSDOptions {
@@ -61,19 +59,6 @@ export const denoFileSystem: FileSDFileSystem = {
     return out;
   },
 };
-
-/** The real timer. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 /**
  * Discovers targets from the files of one `file_sd_configs` entry.

@@ -19,7 +19,8 @@ import { TargetRegistry, type TargetsSnapshot, type TargetsView } from "../targe
 import type { ClusterTarget, DroppedTarget, ScrapeTarget } from "../targets/types.ts";
 import type { EnvLookup } from "../util/envtemplate.ts";
 import { getLogger, type Logger } from "../util/log.ts";
-import { FileSDDiscoverer, type FileSDFileSystem, realSleep, type Sleep } from "./file_sd.ts";
+import { FileSDDiscoverer, type FileSDFileSystem } from "./file_sd.ts";
+import { realSleep, type Sleep } from "../util/clock.ts";
 import { StaticDiscoverer } from "./static.ts";
 import type { DiscoveredGroup, Discoverer, DiscovererFactory } from "./types.ts";
 

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { goQuote } from "./go_strconv.ts";
+import { goQuote } from "../util/go_strconv.ts";
 
 const CLOSE: Record<string, string> = { '"': '"', "'": "'", "[": "]", "{": "}", "(": ")" };
 

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { GoParseError, goQuote, parseGoFloat } from "./go_strconv.ts";
+import { splitSize } from "../util/bytes.ts";
+import { GoParseError, goQuote, parseGoFloat } from "../util/go_strconv.ts";
 
 /** A parsed size: the byte count and the text vmagent shows for it (`/flags`, metrics). */
 export interface BytesValue {
@@ -16,22 +17,12 @@ export interface BytesValue {
   text: string;
 }
 
-const SUFFIXES: [string, number][] = [
-  ["KB", 1e3],
-  ["MB", 1e6],
-  ["GB", 1e9],
-  ["TB", 1e12],
-  ["KiB", 1024],
-  ["MiB", 1024 ** 2],
-  ["GiB", 1024 ** 3],
-  ["TiB", 1024 ** 4],
-];
-
 const INT64_LIMIT = 2 ** 63;
 
 /**
- * Parses a size as vmagent's `Bytes.Set`: the empty string is 0; otherwise the text is upper-cased
- * (with `I` back to `i`) and a known suffix multiplies the float before it.
+ * Parses a size as vmagent's `Bytes.Set`: the empty string is 0; otherwise the text is split as
+ * `splitSize` in `lib/util/bytes.ts` does and the suffix multiplies the Go float before it
+ * (`1_000KB` is accepted, as by `strconv.ParseFloat`).
  *
  * Unlike vmagent, `inf`/`nan` and sizes of 2^63 bytes or more are rejected instead of wrapping.
  *
@@ -42,17 +33,8 @@ const INT64_LIMIT = 2 ** 63;
  */
 export function parseBytes(value: string): BytesValue {
   if (value === "") return { n: 0, text: "" };
-  const text = value.toUpperCase().replaceAll("I", "i");
-  let num = text;
-  let mult = 1;
-  for (const [suffix, m] of SUFFIXES) {
-    if (text.endsWith(suffix)) {
-      num = text.slice(0, -suffix.length);
-      mult = m;
-      break;
-    }
-  }
-  const f = parseGoFloat(num) * mult;
+  const { text, number, multiplier } = splitSize(value);
+  const f = parseGoFloat(number) * multiplier;
   if (!Number.isFinite(f) || Math.abs(f) >= INT64_LIMIT) {
     throw new GoParseError("range", `size ${goQuote(value)} is out of range`);
   }

@@ -7,7 +7,7 @@
  */
 
 import type { FlagSpecs } from "./flag_spec.ts";
-import { goQuote } from "./go_strconv.ts";
+import { goQuote } from "../util/go_strconv.ts";
 import type { ParsedFlags } from "./parse_flags.ts";
 import { isSecretFlag, SECRET_TEXT } from "./secret.ts";
 

@@ -6,8 +6,9 @@
  * @module
  */
 
-import { formatGoDuration, nsToMs, parseGoDuration } from "./go_duration.ts";
-import { formatGoFloat } from "./go_strconv.ts";
+import { nsToMs, parseGoDuration } from "./go_duration.ts";
+import { formatGoDurationNs } from "../util/duration.ts";
+import { formatGoFloat } from "../util/go_strconv.ts";
 
 /** Value kinds of single-valued flags. `password` is a string shown as `secret`. */
 export type ScalarKind = "string" | "password" | "int" | "float" | "bool" | "duration" | "bytes";
@@ -152,7 +153,7 @@ export function boolFlag(def: boolean, description: string): ScalarFlagSpec<"boo
  */
 export function durationFlag(def: string, description: string): ScalarFlagSpec<"duration"> {
   const ns = parseGoDuration(def);
-  return scalar("duration", nsToMs(ns), formatGoDuration(ns), description);
+  return scalar("duration", nsToMs(ns), formatGoDurationNs(ns), description);
 }
 
 /** A size flag (vmagent `flagutil.NewBytes`); `def` in bytes. */
@@ -188,7 +189,7 @@ export function intArrayFlag(
 /** A duration array flag (vmagent `flagutil.NewArrayDuration`); `def` is Go duration text. */
 export function durationArrayFlag(def: string, description: string): ArrayFlagSpec<"duration"> {
   const ns = parseGoDuration(def);
-  return array("duration", nsToMs(ns), formatGoDuration(ns), description);
+  return array("duration", nsToMs(ns), formatGoDurationNs(ns), description);
 }
 
 /** A size array flag (vmagent `flagutil.NewArrayBytes`); `def` in bytes. */

@@ -8,9 +8,10 @@
 import { formatStringArray, splitArrayValue } from "./array_value.ts";
 import { parseBytes } from "./bytes_value.ts";
 import type { ArrayFlagSpec, FlagSpec, KindValue, ScalarFlagSpec } from "./flag_spec.ts";
-import { formatGoDuration, nsToMs, parseGoDuration } from "./go_duration.ts";
-import { formatGoFloat, GoParseError, parseGoAtoi, parseGoBool } from "./go_strconv.ts";
-import { parseGoFloat, parseGoInt } from "./go_strconv.ts";
+import { nsToMs, parseGoDuration } from "./go_duration.ts";
+import { formatGoDurationNs } from "../util/duration.ts";
+import { formatGoFloat, GoParseError, parseGoAtoi, parseGoBool } from "../util/go_strconv.ts";
+import { parseGoFloat, parseGoInt } from "../util/go_strconv.ts";
 
 type Item = KindValue[keyof KindValue];
 
@@ -58,7 +59,7 @@ function parseScalar(spec: ScalarFlagSpec, text: string): Parsed {
       }
       case "duration": {
         const ns = parseGoDuration(text);
-        return { value: nsToMs(ns), text: formatGoDuration(ns) };
+        return { value: nsToMs(ns), text: formatGoDurationNs(ns) };
       }
     }
   } catch (err) {
@@ -82,7 +83,7 @@ function parseItem(spec: ArrayFlagSpec, item: string): Parsed {
     }
     case "duration": {
       const ns = parseGoDuration(text);
-      return { value: nsToMs(ns), text: formatGoDuration(ns) };
+      return { value: nsToMs(ns), text: formatGoDurationNs(ns) };
     }
     case "bytes": {
       const b = parseBytes(text);

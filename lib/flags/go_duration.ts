@@ -1,12 +1,14 @@
 /**
  * Go `time.Duration` text, the form of every duration flag of vmagent: `time.ParseDuration`
- * (`1m30s`, `500ms`, `1.5h`, `-2s`, `0`) and `Duration.String()` (`1m30s`, `1h0m0s`, `1.5µs`).
- * Values are exact nanoseconds as `bigint`, like Go's int64.
+ * (`1m30s`, `500ms`, `1.5h`, `-2s`, `0`). Values are exact nanoseconds as `bigint`, like Go's
+ * int64; `formatGoDurationNs` in `lib/util/duration.ts` prints them back as `Duration.String()`.
+ * Durations in the scrape config (`1d`, `1w`, bare seconds) follow another syntax:
+ * `parseDuration` in `lib/util/duration.ts`.
  *
  * @module
  */
 
-import { GoParseError, goQuote } from "./go_strconv.ts";
+import { GoParseError, goQuote } from "../util/go_strconv.ts";
 
 const NS_PER: Record<string, bigint> = {
   ns: 1n,
@@ -75,55 +77,6 @@ export function parseGoDuration(text: string): bigint {
   }
   if (!neg && total === MAX_ABS) throw invalid();
   return neg ? -total : total;
-}
-
-/** Go's fmtFrac: the fraction of `v` at `prec` digits, trailing zeros dropped. */
-function fracText(v: bigint, prec: number): [string, bigint] {
-  let digits = "";
-  let print = false;
-  for (let i = 0; i < prec; i++) {
-    const digit = v % 10n;
-    print ||= digit !== 0n;
-    if (print) digits = digit.toString() + digits;
-    v /= 10n;
-  }
-  return [print ? "." + digits : "", v];
-}
-
-/**
- * Formats nanoseconds as Go's `Duration.String()`: `0s`; below one second a single unit
- * (`500ms`, `1.5µs`, `3ns`); otherwise hours, minutes and seconds (`1h0m0s`, `1m30s`, `1.5s`).
- *
- * @example
- * ```ts
- * formatGoDuration(60_000_000_000n); // "1m0s"
- * ```
- */
-export function formatGoDuration(ns: bigint): string {
-  const neg = ns < 0n;
-  let u = neg ? -ns : ns;
-  let out: string;
-  if (u < 1_000_000_000n) {
-    if (u === 0n) return "0s";
-    let unit: string;
-    let prec: number;
-    if (u < 1_000n) [unit, prec] = ["ns", 0];
-    else if (u < 1_000_000n) [unit, prec] = ["µs", 3];
-    else [unit, prec] = ["ms", 6];
-    const [frac, rest] = fracText(u, prec);
-    out = rest.toString() + frac + unit;
-  } else {
-    const [frac, rest] = fracText(u, 9);
-    u = rest;
-    out = (u % 60n).toString() + frac + "s";
-    u /= 60n;
-    if (u > 0n) {
-      out = (u % 60n).toString() + "m" + out;
-      u /= 60n;
-      if (u > 0n) out = u.toString() + "h" + out;
-    }
-  }
-  return neg ? "-" + out : out;
 }
 
 /** Converts nanoseconds to (possibly fractional) milliseconds, the unit used across the project. */

@@ -7,7 +7,7 @@
  */
 
 import type { FlagSpec, FlagSpecs, ScalarKind } from "./flag_spec.ts";
-import { goQuote } from "./go_strconv.ts";
+import { goQuote } from "../util/go_strconv.ts";
 
 /** The word after the flag name: Go's name for the value type (none for booleans). */
 function typeName(spec: FlagSpec): string {

@@ -19,7 +19,7 @@ import { type EnvSource, expandEnvTemplate, resolvedEnvLookup } from "../util/en
 import type { ArrayFlagName, FlagItem, FlagSpecs, FlagValue, FlagValues } from "./flag_spec.ts";
 import { FlagError, FlagExit } from "./flag_error.ts";
 import { FlagValueState } from "./flag_value.ts";
-import { goQuote } from "./go_strconv.ts";
+import { goQuote } from "../util/go_strconv.ts";
 import { formatHelp, sortedNames } from "./help.ts";
 import { isSecretFlag } from "./secret.ts";
 import { suggestFlag } from "./suggest.ts";

@@ -49,6 +49,6 @@ export {
   type SendOptions,
   type SendTarget,
 } from "./send_block.ts";
-export { type Clock, realClock, sleep } from "./clock.ts";
+export { type Clock, realClock, sleep } from "../util/clock.ts";
 export { PERSISTENT_QUEUE_DIRNAME, queueDirName, sanitizedURL } from "./queue_dir.ts";
 export { parseExtraLabels } from "./series_labels.ts";

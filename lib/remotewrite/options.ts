@@ -9,7 +9,7 @@ import type { HTTPClientConfig } from "../config/types.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import type { RelabelRule } from "../relabel/types.ts";
 import type { HttpRequestInit } from "../util/http_client.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../util/clock.ts";
 import type { ApplyRelabeling } from "./series_labels.ts";
 
 /** Settings of one `-remoteWrite.url` (its item of each per-URL array flag). */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Counter } from "../metrics/registry.ts";
-import { type Clock, sleep } from "./clock.ts";
+import { type Clock, sleep } from "../util/clock.ts";
 
 /** See the module docs. */
 export class RateLimiter {

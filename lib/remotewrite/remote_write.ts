@@ -22,7 +22,7 @@ import { createHttpClient } from "../util/http_client.ts";
 import { getLogger } from "../util/log.ts";
 import type { Label, Sink, TimeSeries } from "../util/series.ts";
 import { initXXHash64 } from "../util/xxhash64.ts";
-import { realClock } from "./clock.ts";
+import { realClock } from "../util/clock.ts";
 import { type RemoteWriteOptions, urlClientConfig } from "./options.ts";
 import { PERSISTENT_QUEUE_DIRNAME, queueDirName, sanitizedURL } from "./queue_dir.ts";
 import {

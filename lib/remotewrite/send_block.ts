@@ -20,8 +20,9 @@ import type { Counter, Histogram } from "../metrics/registry.ts";
 import { formatGoDuration } from "../util/duration.ts";
 import type { HttpRequestInit } from "../util/http_client.ts";
 import type { Logger } from "../util/log.ts";
-import { Backoff, parseRetryAfter } from "./backoff.ts";
-import type { Clock } from "./clock.ts";
+import { Backoff } from "../util/backoff.ts";
+import { parseRetryAfter } from "./retry_after.ts";
+import type { Clock } from "../util/clock.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 
 /** What {@linkcode sendBlock} needs to send: the client is `createHttpClient`'s or a fake. */

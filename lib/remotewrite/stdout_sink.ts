@@ -8,7 +8,7 @@
  */
 import { formatGoFloat } from "../metrics/format_value.ts";
 import type { Sink, TimeSeries } from "../util/series.ts";
-import { type Clock, realClock } from "./clock.ts";
+import { type Clock, realClock } from "../util/clock.ts";
 
 /** Options of {@linkcode StdoutSink}. */
 export interface StdoutSinkOptions {

@@ -112,37 +112,30 @@ export function createAgentRoutes(opts: RouterOptions): AgentRoutes {
   }
 
   const configKey = { name: "configAuthKey", value: auth.configAuthKey };
+  // Each config text is served as text at `path` and as JSON at `jsonPath`, behind -configAuthKey.
+  const configRoutes = (path: string, jsonPath: string, text: () => string, aliased: boolean) => {
+    const paths = (p: string) => aliased ? withAliases([p]) : [p];
+    keyed(paths(path), path, configKey, () => configTextResponse(text()));
+    keyed(paths(jsonPath), jsonPath, configKey, () => configJSONResponse(text()));
+  };
   const config = opts.configText;
-  if (config) {
-    keyed(withAliases(["/config"]), "/config", configKey, () => configTextResponse(config()));
-    keyed(withAliases(["/api/v1/status/config"]), "/api/v1/status/config", configKey, () => {
-      return configJSONResponse(config());
-    });
-  }
+  if (config) configRoutes("/config", "/api/v1/status/config", config, true);
   const rwRelabel = opts.remoteWriteRelabelConfigText;
   if (rwRelabel) {
-    keyed(["/remotewrite-relabel-config"], "/remotewrite-relabel-config", configKey, () => {
-      return configTextResponse(rwRelabel());
-    });
-    keyed(
-      ["/api/v1/status/remotewrite-relabel-config"],
+    configRoutes(
+      "/remotewrite-relabel-config",
       "/api/v1/status/remotewrite-relabel-config",
-      configKey,
-      () => {
-        return configJSONResponse(rwRelabel());
-      },
+      rwRelabel,
+      false,
     );
   }
   const rwURLRelabel = opts.remoteWriteURLRelabelConfigText;
   if (rwURLRelabel) {
-    keyed(["/remotewrite-url-relabel-config"], "/remotewrite-url-relabel-config", configKey, () => {
-      return configTextResponse(rwURLRelabel());
-    });
-    keyed(
-      ["/api/v1/status/remotewrite-url-relabel-config"],
+    configRoutes(
+      "/remotewrite-url-relabel-config",
       "/api/v1/status/remotewrite-url-relabel-config",
-      configKey,
-      () => configJSONResponse(rwURLRelabel()),
+      rwURLRelabel,
+      false,
     );
   }
   const reload = opts.reload;

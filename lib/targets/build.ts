@@ -14,14 +14,15 @@ import { ownerMembersForHash, shardKey } from "../cluster/shard.ts";
 import { applyRelabeling } from "../relabel/mod.ts";
 import type { Label } from "../util/series.ts";
 import { getLabelValue, sortLabels } from "../util/labels.ts";
+import { parseBytes } from "../util/bytes.ts";
 import { parseDuration } from "../util/duration.ts";
+import { parseGoAtoi, parseGoBool } from "../util/go_strconv.ts";
 import { getLogger, type Logger } from "../util/log.ts";
 import { xxhash64 } from "../util/xxhash64.ts";
 import type { ClusterTarget, DroppedTarget, ScrapeTarget } from "./types.ts";
 import { mergeLabels } from "./merge_labels.ts";
 import { checkScrapeURL, getScrapeURL } from "./scrape_url.ts";
 import { jobKeyPart, targetId, targetKey } from "./target_key.ts";
-import { atoi, parseBool, parseBytes } from "./_go_parse.ts";
 
 /** Options of {@linkcode buildScrapeTargets}. */
 export interface BuildOptions {
@@ -179,13 +180,13 @@ function finish(ctx: Ctx, labels: Label[]): ScrapeTarget | string {
       if (n > 0) maxScrapeSize = n;
     }
     s = getLabelValue(labels, "__series_limit__");
-    if (s !== "") seriesLimit = readOption("__series_limit__", s, atoi);
+    if (s !== "") seriesLimit = readOption("__series_limit__", s, parseGoAtoi);
     s = getLabelValue(labels, "__sample_limit__");
-    if (s !== "") sampleLimit = readOption("__sample_limit__", s, atoi);
+    if (s !== "") sampleLimit = readOption("__sample_limit__", s, parseGoAtoi);
     s = getLabelValue(labels, "__label_limit__");
-    if (s !== "") labelLimit = readOption("__label_limit__", s, atoi);
+    if (s !== "") labelLimit = readOption("__label_limit__", s, parseGoAtoi);
     s = getLabelValue(labels, "__stream_parse__");
-    if (s !== "") streamParse = readOption("__stream_parse__", s, parseBool);
+    if (s !== "") streamParse = readOption("__stream_parse__", s, parseGoBool);
   } catch (e) {
     return (e as Error).message;
   }

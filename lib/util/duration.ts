@@ -13,7 +13,10 @@
  *   After a negative part, later parts count negative too (`-1h5m` is -65m).
  *
  * {@linkcode formatGoDuration} prints milliseconds like Go's `time.Duration.String()`,
- * which vmagent uses for `__scrape_interval__` / `__scrape_timeout__` (`1m0s`, `10s`).
+ * which vmagent uses for `__scrape_interval__` / `__scrape_timeout__` (`1m0s`, `10s`);
+ * {@linkcode formatGoDurationNs} does the same for exact nanoseconds (duration flags).
+ * Go's own `time.ParseDuration` syntax (no `d`, `w`, `y`; a unit is required) is
+ * `parseGoDuration` in `lib/flags/go_duration.ts`.
  *
  * @module
  */
@@ -149,7 +152,23 @@ function fmtFrac(v: bigint, prec: number): [string, bigint] {
  */
 export function formatGoDuration(ms: number): string {
   if (!Number.isFinite(ms)) throw new RangeError(`duration must be finite; got ${ms}`);
-  let ns = Number.isInteger(ms) ? BigInt(ms) * 1_000_000n : BigInt(Math.round(ms * 1e6));
+  return formatGoDurationNs(
+    Number.isInteger(ms) ? BigInt(ms) * 1_000_000n : BigInt(Math.round(ms * 1e6)),
+  );
+}
+
+/**
+ * Formats exact nanoseconds (Go's int64 `time.Duration`) as `Duration.String()`: `0s`; below
+ * one second a single unit (`500ms`, `1.5µs`, `3ns`); otherwise hours, minutes and seconds
+ * (`1h0m0s`, `1m30s`, `1.5s`). Duration flags print their values with it.
+ *
+ * @example
+ * ```ts
+ * formatGoDurationNs(60_000_000_000n); // "1m0s"
+ * formatGoDurationNs(1_500n); // "1.5µs"
+ * ```
+ */
+export function formatGoDurationNs(ns: bigint): string {
   if (ns === 0n) return "0s";
   const neg = ns < 0n;
   if (neg) ns = -ns;

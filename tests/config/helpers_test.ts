@@ -1,24 +1,6 @@
 import assert from "node:assert/strict";
-import { parseBytes } from "../../lib/config/_bytes.ts";
 import { canonicalHeaderKey } from "../../lib/config/_http_client.ts";
 import { cleanPath, dirName, isHTTPURL, resolvePath } from "../../lib/config/_path.ts";
-
-Deno.test("parseBytes() reads sizes like vmagent's flagutil.ParseBytes", () => {
-  const f = (text: string, want: number) => assert.equal(parseBytes(text), want, text);
-  f("16MiB", 16 * 1024 * 1024);
-  f("16mib", 16 * 1024 * 1024);
-  f("1.5KB", 1500);
-  f("1kb", 1000);
-  f("2GiB", 2 * 1024 ** 3);
-  f("1TB", 1e12);
-  f("1TiB", 1024 ** 4);
-  f("1000", 1000);
-  f("1.9", 1);
-  f("0", 0);
-  assert.throws(() => parseBytes("16 MiB"), RangeError);
-  assert.throws(() => parseBytes("MiB"), RangeError);
-  assert.throws(() => parseBytes("1PB"), RangeError);
-});
 
 Deno.test("canonicalHeaderKey() matches Go's http.CanonicalHeaderKey", () => {
   const f = (name: string, want: string) => assert.equal(canonicalHeaderKey(name), want);

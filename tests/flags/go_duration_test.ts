@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatGoDuration, nsToMs, parseGoDuration } from "../../lib/flags/go_duration.ts";
+import { nsToMs, parseGoDuration } from "../../lib/flags/go_duration.ts";
 
 const S = 1_000_000_000n;
 
@@ -35,23 +35,6 @@ Deno.test("parseGoDuration() rejects bad text with Go's messages", () => {
   f("1s2", `time: missing unit in duration "1s2"`);
   f(" 1s", `time: invalid duration " 1s"`);
   f("3000000h", `time: invalid duration "3000000h"`);
-});
-
-Deno.test("formatGoDuration() prints like time.Duration.String", () => {
-  const f = (ns: bigint, want: string) => assert.equal(formatGoDuration(ns), want);
-  f(0n, "0s");
-  f(1n, "1ns");
-  f(1500n, "1.5µs");
-  f(1_000_000n, "1ms");
-  f(S / 2n, "500ms");
-  f(S, "1s");
-  f(S + S / 2n, "1.5s");
-  f(60n * S, "1m0s");
-  f(90n * S, "1m30s");
-  f(3600n * S, "1h0m0s");
-  f(30n * S, "30s");
-  f(100n * 3600n * S + 1n, "100h0m0.000000001s");
-  f(-2n * S, "-2s");
 });
 
 Deno.test("nsToMs() converts nanoseconds to milliseconds", () => {

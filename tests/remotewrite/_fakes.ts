@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Clock } from "../../lib/remotewrite/clock.ts";
+import type { Clock } from "../../lib/util/clock.ts";
 import type { HttpRequestInit } from "../../lib/util/http_client.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
 

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { formatGoDuration, MAX_DURATION_MS, parseDuration } from "../../lib/util/duration.ts";
+import {
+  formatGoDuration,
+  formatGoDurationNs,
+  MAX_DURATION_MS,
+  parseDuration,
+} from "../../lib/util/duration.ts";
 
 Deno.test("parseDuration() returns milliseconds for valid durations", () => {
   const f = (text: string, want: number) => assert.equal(parseDuration(text), want, text);
@@ -92,4 +97,22 @@ Deno.test("formatGoDuration() prints like Go's time.Duration.String()", () => {
 Deno.test("formatGoDuration() throws RangeError when given a non-finite number", () => {
   assert.throws(() => formatGoDuration(NaN), RangeError);
   assert.throws(() => formatGoDuration(Infinity), RangeError);
+});
+
+Deno.test("formatGoDurationNs() prints nanoseconds like time.Duration.String", () => {
+  const f = (ns: bigint, want: string) => assert.equal(formatGoDurationNs(ns), want);
+  const S = 1_000_000_000n;
+  f(0n, "0s");
+  f(1n, "1ns");
+  f(1500n, "1.5µs");
+  f(1_000_000n, "1ms");
+  f(S / 2n, "500ms");
+  f(S, "1s");
+  f(S + S / 2n, "1.5s");
+  f(60n * S, "1m0s");
+  f(90n * S, "1m30s");
+  f(3600n * S, "1h0m0s");
+  f(30n * S, "30s");
+  f(100n * 3600n * S + 1n, "100h0m0.000000001s");
+  f(-2n * S, "-2s");
 });

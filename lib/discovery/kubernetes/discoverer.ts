@@ -14,7 +14,7 @@ import { type ApiAccess, resolveApiAccess } from "./api_access.ts";
 import { createApiClient } from "./api_client.ts";
 import { GroupWatcher } from "./group_watcher.ts";
 import { defaultWatcherRegistry, type WatcherRegistry } from "./watcher_registry.ts";
-import { realSleep, type Sleep } from "./_sleep.ts";
+import { realSleep, type Sleep } from "../../util/clock.ts";
 
 const log = getLogger("kubernetes_sd");
 

@@ -13,10 +13,9 @@ import {
   type LabelPairs,
   removeDuplicateLabels,
 } from "./meta_labels.ts";
-import type { EndpointAddress, EndpointPort, Endpoints, Pod, Service } from "./objects.ts";
-import { appendContainerLabels, appendPodCommonLabels } from "./pod.ts";
+import type { EndpointAddress, EndpointPort, Endpoints, Service } from "./objects.ts";
 import { appendServiceCommonLabels } from "./service.ts";
-import { appendSkippedPodPorts, type PodPortsSeen } from "./pod_ports.ts";
+import { appendEndpointPodLabels, appendSkippedPodPorts, type PodPortsSeen } from "./pod_ports.ts";
 
 function addressLabels(
   eps: Endpoints,
@@ -60,35 +59,10 @@ function appendAddressTargets(
     const m = addressLabels(eps, ea, epp, ready);
     if (svc !== undefined) appendServiceCommonLabels(m, svc, ctx);
     appendObjectMetaLabels(m, "__meta_kubernetes_endpoints", eps.metadata);
-    if (ea.targetRef.kind === "Pod" && p !== undefined) appendPodLabels(m, seen, p, epp, ctx);
+    if (ea.targetRef.kind === "Pod" && p !== undefined) {
+      appendEndpointPodLabels(m, p, { seen, port: epp.port, ctx, sidecarsOnly: true });
+    }
     out.push(removeDuplicateLabels(m));
-  }
-}
-
-/** Adds the pod's labels and those of the container port equal to the endpoint port. */
-function appendPodLabels(
-  m: LabelPairs,
-  seen: PodPortsSeen,
-  p: Pod,
-  epp: EndpointPort,
-  ctx: MappingContext,
-): void {
-  appendPodCommonLabels(m, p, ctx);
-  // The pod counts as seen even when no container port matches (vmagent issue 2134).
-  let ports = seen.get(p);
-  if (ports === undefined) seen.set(p, ports = []);
-  for (const c of p.spec.containers) {
-    const cp = c.ports.find((x) => x.containerPort === epp.port);
-    if (cp === undefined) continue;
-    ports.push(cp.containerPort);
-    appendContainerLabels(m, c, cp, false);
-  }
-  for (const c of p.spec.initContainers) {
-    if (c.restartPolicy !== "Always") continue; // only native sidecars serve traffic
-    const cp = c.ports.find((x) => x.containerPort === epp.port);
-    if (cp === undefined) continue;
-    ports.push(cp.containerPort);
-    appendContainerLabels(m, c, cp, true);
   }
 }
 

@@ -14,9 +14,8 @@ import {
   removeDuplicateLabels,
   sanitizeLabelName,
 } from "./meta_labels.ts";
-import type { EndpointPort, EndpointSlice, Pod, SliceEndpoint } from "./objects.ts";
-import { appendContainerLabels, appendPodCommonLabels } from "./pod.ts";
-import { appendSkippedPodPorts, type PodPortsSeen } from "./pod_ports.ts";
+import type { EndpointPort, EndpointSlice, SliceEndpoint } from "./objects.ts";
+import { appendEndpointPodLabels, appendSkippedPodPorts, type PodPortsSeen } from "./pod_ports.ts";
 import { appendServiceCommonLabels } from "./service.ts";
 
 function sliceLabels(
@@ -64,32 +63,6 @@ function sliceLabels(
   return m;
 }
 
-function appendPodLabels(
-  m: LabelPairs,
-  seen: PodPortsSeen,
-  p: Pod,
-  epp: EndpointPort,
-  ctx: MappingContext,
-): void {
-  // The pod counts as seen even when no container port matches (vmagent issue 2134).
-  let ports = seen.get(p);
-  if (ports === undefined) seen.set(p, ports = []);
-  appendPodCommonLabels(m, p, ctx);
-  for (const c of p.spec.containers) {
-    const cp = c.ports.find((x) => x.containerPort === epp.port);
-    if (cp === undefined) continue;
-    ports.push(cp.containerPort);
-    appendContainerLabels(m, c, cp, false);
-  }
-  // Unlike the endpoints role, vmagent matches every init container here, sidecar or not.
-  for (const c of p.spec.initContainers) {
-    const cp = c.ports.find((x) => x.containerPort === epp.port);
-    if (cp === undefined) continue;
-    ports.push(cp.containerPort);
-    appendContainerLabels(m, c, cp, true);
-  }
-}
-
 /**
  * Returns the label sets of the targets of an EndpointSlice, each sorted by name.
  *
@@ -118,7 +91,9 @@ export function endpointSliceTargetLabels(eps: EndpointSlice, ctx: MappingContex
         const m = sliceLabels(eps, addr, ep, epp);
         if (svc !== undefined) appendServiceCommonLabels(m, svc, ctx);
         appendObjectMetaLabels(m, "__meta_kubernetes_endpointslice", eps.metadata);
-        if (ep.targetRef.kind === "Pod" && p !== undefined) appendPodLabels(m, seen, p, epp, ctx);
+        if (ep.targetRef.kind === "Pod" && p !== undefined) {
+          appendEndpointPodLabels(m, p, { seen, port: epp.port, ctx, sidecarsOnly: false });
+        }
         out.push(removeDuplicateLabels(m));
       }
     }

@@ -18,7 +18,7 @@ import type { MappingContext } from "./mapping_context.ts";
 import type { KubeObject, Namespace, Node, Pod, Service, WatchRole } from "./objects.ts";
 import { targetLabels } from "./target_labels.ts";
 import { UrlWatcher } from "./url_watcher.ts";
-import type { Sleep } from "./_sleep.ts";
+import type { Sleep } from "../../util/clock.ts";
 
 /** What makes two SD entries share a group (besides credentials). */
 export interface GroupSettings {

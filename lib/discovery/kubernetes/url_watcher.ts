@@ -16,7 +16,8 @@ import type { ApiRequest } from "./api_client.ts";
 import { goQueryEscape } from "./api_path.ts";
 import { type KubeObject, objectKey, type WatchRole } from "./objects.ts";
 import { parseObject, parseObjectList } from "./parse_objects.ts";
-import { Backoff, type Sleep } from "./_sleep.ts";
+import { Backoff } from "../../util/backoff.ts";
+import type { Sleep } from "../../util/clock.ts";
 
 const log = getLogger("kubernetes_sd");
 
@@ -227,7 +228,9 @@ export class UrlWatcher {
 
   /** Lists and watches until `signal` aborts. Never rejects. */
   async run(signal: AbortSignal): Promise<void> {
-    const backoff = new Backoff(1000, 30_000, this.#opts.sleep);
+    // vmagent's API watcher: 1s doubling to 30s between failed requests, reset after a good one.
+    const backoff = new Backoff(1000, 30_000);
+    const waitBackoff = () => this.#opts.sleep(backoff.next(), signal);
     const timeoutSeconds = Math.trunc((0.9 * this.#opts.apiServerTimeout) / 1000);
     const watchUrl = `${this.url}${
       delimiter(this.url)
@@ -241,7 +244,7 @@ export class UrlWatcher {
           this.#resolveFirstList();
         }
         if (!ok) {
-          await backoff.wait(signal);
+          await waitBackoff();
           continue;
         }
       }
@@ -252,7 +255,7 @@ export class UrlWatcher {
       } catch (e) {
         if (signal.aborted) break;
         this.#fail("watch", url, e);
-        await backoff.wait(signal);
+        await waitBackoff();
         continue;
       }
       if (resp.status === 410) {
@@ -270,7 +273,7 @@ export class UrlWatcher {
           url,
           new Error(`unexpected status code ${resp.status}; response: ${text.slice(0, 500)}`),
         );
-        await backoff.wait(signal);
+        await waitBackoff();
         continue;
       }
       backoff.reset();
@@ -286,7 +289,7 @@ export class UrlWatcher {
         this.#fail("read the watch stream of", url, e);
         this.#resourceVersion = "";
       }
-      await backoff.wait(signal);
+      await waitBackoff();
     }
     if (first) this.#resolveFirstList();
     this.#objectsGauge.add(-this.objects.size);

@@ -7,7 +7,7 @@ import {
   parseGoBool,
   parseGoFloat,
   parseGoInt,
-} from "../../lib/flags/go_strconv.ts";
+} from "../../lib/util/go_strconv.ts";
 
 Deno.test("parseGoBool() accepts exactly Go's strconv.ParseBool spellings", () => {
   const ok = (s: string, want: boolean) => assert.equal(parseGoBool(s), want, s);

@@ -1,7 +1,8 @@
 /**
- * Go `strconv` text rules that vmagent's flags inherit: `ParseBool`, `ParseInt(s, 0, 64)`,
- * `Atoi`, `ParseFloat(s, 64)`, `FormatFloat(f, 'g', -1, 64)` and `Quote`. Errors carry Go's
- * wording, because vmagent prints them verbatim in its fatal messages.
+ * Go `strconv` text rules that vmagent's flags and target labels (`__series_limit__`,
+ * `__stream_parse__`, ...) inherit: `ParseBool`, `ParseInt(s, 0, 64)`, `Atoi`,
+ * `ParseFloat(s, 64)`, `FormatFloat(f, 'g', -1, 64)` and `Quote`. Errors carry Go's wording,
+ * because vmagent prints them verbatim in its fatal messages and target errors.
  *
  * @module
  */

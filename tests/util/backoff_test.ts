@@ -1,23 +1,6 @@
 import assert from "node:assert/strict";
-import { addJitter, Backoff, parseRetryAfter } from "../../lib/remotewrite/backoff.ts";
-import { ManualClock } from "./_fakes.ts";
-
-Deno.test("parseRetryAfter() reads seconds and HTTP dates, 0 for anything else", () => {
-  const now = Date.parse("Wed, 21 Oct 2015 07:27:00 GMT");
-  const f = (v: string | null, want: number) =>
-    assert.equal(parseRetryAfter(v, now), want, String(v));
-  f("120", 120_000);
-  f(" 3 ", 3000);
-  f("0", 0);
-  f("-5", 0);
-  f("1.5", 0);
-  f("Wed, 21 Oct 2015 07:28:00 GMT", 60_000);
-  f("Wed, 21 Oct 2015 07:28:00.5 GMT", 0);
-  f("Wed, 21 Oct 2015 07:26:00 GMT", 0);
-  f("2015-10-21T07:28:00Z", 0);
-  f("", 0);
-  f(null, 0);
-});
+import { addJitter, Backoff } from "../../lib/util/backoff.ts";
+import { ManualClock } from "../remotewrite/_fakes.ts";
 
 Deno.test("addJitter() adds at most 10% and at most 10 seconds", () => {
   assert.equal(addJitter(1000, () => 0), 1000);
@@ -44,4 +27,18 @@ Deno.test("Backoff doubles from min to max and setDelay() clamps", async () => {
   const ac = new AbortController();
   ac.abort();
   assert.equal(await bt.wait(clock, ac.signal), false);
+});
+
+Deno.test("Backoff.next() returns the jittered delay and reset() goes back to the minimum", () => {
+  const jitter = [0, 0.5, 0, 0.999, 0];
+  const bt = new Backoff(1000, 30_000, () => jitter.shift()!);
+  assert.equal(bt.next(), 1000);
+  assert.equal(bt.next(), 2100);
+  assert.equal(bt.next(), 4000);
+  assert.equal(bt.currentDelay, 8000);
+  bt.reset();
+  assert.equal(bt.currentDelay, 1000);
+  assert.equal(bt.next(), 1099.9);
+  for (let i = 0; i < 10; i++) bt.next();
+  assert.equal(bt.currentDelay, 30_000);
 });

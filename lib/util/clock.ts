@@ -1,6 +1,6 @@
 /**
- * The clock remote write runs on: wall time plus timers, injected so that unit
- * tests drive batching, retries and timeouts without real time passing.
+ * Wall time, one-shot timers and abortable sleeps, injected so that unit tests drive
+ * batching, retries, backoff and re-read intervals without real time passing.
  *
  * @module
  */
@@ -24,7 +24,7 @@ export const realClock: Clock = {
 
 /**
  * Waits `ms` milliseconds on `clock`. Resolves true when the time passed, false when
- * `signal` aborted first (at once if it already has).
+ * `signal` aborted first (at once if it already has); never rejects.
  *
  * @example
  * ```ts
@@ -46,3 +46,19 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/** Waits `ms` milliseconds or until `signal` aborts, whichever is first; never rejects. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+/**
+ * The real {@linkcode Sleep}: {@linkcode sleep} on {@linkcode realClock}, the timer cleared
+ * on abort.
+ *
+ * @example
+ * ```ts
+ * await realSleep(30_000, AbortSignal.timeout(1000)); // returns after 1s
+ * ```
+ */
+export const realSleep: Sleep = async (ms, signal) => {
+  await sleep(realClock, ms, signal);
+};
