@@ -168,8 +168,17 @@ export class FastQueue {
   }
 
   #flushInmemoryToFileIfStale(): void {
-    if (this.inmemoryBlocks === 0 || this.#pqDisabled) return;
-    if (!this.#remoteFailing && this.#now() < this.#lastInmemoryReadAt + this.#staleReadMs) return;
+    if (this.#pqDisabled) return;
+    if (this.#remoteFailing) {
+      // While sends fail, a block a sender holds and retries must reach the file too, even
+      // when nothing waits in memory: otherwise a crash loses it however old it is.
+      if (this.inmemoryBlocks > 0 || this.#memLeases.some((l) => !l.done && l.fileOffset < 0)) {
+        this.#flushInmemoryToFile();
+      }
+      return;
+    }
+    if (this.inmemoryBlocks === 0) return;
+    if (this.#now() < this.#lastInmemoryReadAt + this.#staleReadMs) return;
     this.#flushInmemoryToFile();
   }
 

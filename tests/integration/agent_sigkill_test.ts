@@ -19,7 +19,7 @@ import {
   startLiveAgent,
   startTestReceiver,
 } from "./_agent_run.ts";
-import { havePeers, REPO_ROOT, tempDir, waitFor } from "./_peers.ts";
+import { havePeers, REPO_ROOT, tempDir, tryGetText, waitFor } from "./_peers.ts";
 import { type Receiver, startVictoriaMetrics, vmExport } from "./_vm.ts";
 
 const FAULTS = `${REPO_ROOT}tests/testdata/faults`;
@@ -43,23 +43,34 @@ interface Served {
   at: number;
 }
 
-/** A target whose counter grows by one per scrape request; it remembers what it served. */
-function startCounterTarget(): { address: string; served: Served[] } & AsyncDisposable {
+/** The counter target: what it served, and a switch that makes it answer 503. */
+interface CounterTarget extends AsyncDisposable {
+  address: string;
+  served: Served[];
+  /** While true, scrapes get 503 and serve no value. */
+  failing: boolean;
+}
+
+/** A target whose counter grows by one per answered scrape; it remembers what it served. */
+function startCounterTarget(): CounterTarget {
   const served: Served[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () => {
+    if (target.failing) return new Response("down for the test", { status: 503 });
     const value = served.length + 1;
     served.push({ value, at: Date.now() });
     return new Response(`# TYPE ${METRIC} counter\n${METRIC} ${value}\n`, {
       headers: { "Content-Type": "text/plain; version=0.0.4" },
     });
   });
-  return {
+  const target: CounterTarget = {
     address: `127.0.0.1:${server.addr.port}`,
     served,
+    failing: false,
     async [Symbol.asyncDispose]() {
       await server.shutdown();
     },
   };
+  return target;
 }
 
 /** Resolves at `Date.now()` = `t` (at once when it is past). */
@@ -176,17 +187,28 @@ async function outage(signal: "SIGKILL" | "SIGTERM"): Promise<Outcome> {
           () => served.length >= servedBeforeSignal + 6 || undefined,
           30_000,
         );
-        const last = served.length;
+        // Freeze what was served (a scrape in flight when a stop comes is discarded, by
+        // vmagent too), then wait until all of it is stored and nothing is pending.
+        target.failing = true;
+        const want = served.slice(servedBeforeSignal).map((s) => s.value);
         const store = vm;
         await waitFor(
-          `scrape ${last} in VictoriaMetrics`,
+          "every scrape since the restart in VictoriaMetrics",
           async () => {
             const rows = await vmExport(store, `{__name__="${METRIC}"}`);
-            return rows.some((r) => r.points.some(([, v]) => v === last)) || undefined;
+            const got = new Set(rows.flatMap((r) => r.points.map(([, v]) => v)));
+            return want.every((v) => got.has(v)) || undefined;
           },
           30_000,
           500,
         );
+        await waitFor("an empty queue", async () => {
+          const text = await tryGetText(`${agent.base}/metrics`) ?? "";
+          const pending = text.split("\n").filter((l) =>
+            l.startsWith("vmagent_remotewrite_pending_data_bytes{")
+          );
+          return pending.length > 0 && pending.every((l) => l.endsWith(" 0")) || undefined;
+        }, 30_000);
         stopAt = Date.now();
         agent.proc.child.kill("SIGTERM");
         assert.equal(await exitCode(agent, 20_000), 0, "the restarted agent stops gracefully");
@@ -198,13 +220,19 @@ async function outage(signal: "SIGKILL" | "SIGTERM"): Promise<Outcome> {
     const rows = await vmExport(vm, `{__name__="${METRIC}"}`);
     assert.ok(rows.length <= 1, `one series, got ${rows.length}`);
     const points = rows[0]?.points ?? [];
-    assert.ok(points.every(([, v]) => v !== null), "no staleness markers");
+    // The failed scrapes at the end mark the series stale (as Prometheus does): a
+    // staleness marker, stored as null, after the last value. No other marker is expected.
+    const firstStale = points.findIndex(([, v]) => v === null);
+    assert.ok(
+      firstStale < 0 || points.slice(firstStale).every(([, v]) => v === null),
+      `staleness markers only after the target failed: ${JSON.stringify(points)}`,
+    );
     return {
       served: [...served],
       servedBeforeSignal,
       signalAt,
       stopAt,
-      stored: points.map(([, v]) => v as number),
+      stored: points.filter(([, v]) => v !== null).map(([, v]) => v as number),
       logs,
     };
   } catch (e) {
@@ -276,6 +304,10 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const o = await outage("SIGTERM");
+    console.log(
+      `SIGTERM: ${o.servedBeforeSignal} scrapes before the stop, ` +
+        `${o.served.length - o.servedBeforeSignal} after the restart, ${o.stored.length} stored`,
+    );
     assertCommon(o);
     assert.deepEqual(o.stored, o.served.map((s) => s.value), `every scrape, once\n${o.logs}`);
   },

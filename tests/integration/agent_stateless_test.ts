@@ -33,15 +33,19 @@ const SAMPLE_EVERY_MS = 3_000;
 const SAMPLES = 16;
 /**
  * The highest RSS accepted, in bytes. What the agent holds by design with this setup is
- * small: 5 queued blocks plus one per sender (a few MB compressed), one batch, and a
- * series cache of 40,000 series. An unbounded queue would hold the whole run instead:
- * 45 s × 40,000 samples/s = 1.8 M samples, at least 150 bytes each as JavaScript
- * objects or 270 MB; 400 MiB is above the runtime's own footprint (measured at
- * about 150–200 MB here) and below that.
+ * small: 5 queued blocks plus one per sender (about 80 KB each compressed), one batch,
+ * and a series cache of 40,000 series. Measured here: 140–300 MB, a V8 heap sawtooth
+ * (it climbs about 1–1.5 MB/s between major collections, which come every 30–100 s, and
+ * stays under 230 MB over a 200 s run). An unbounded queue, or dropped samples kept
+ * alive, would hold the whole run instead: 45 s × 40,000 samples/s = 1.8 M samples, at
+ * least 150 bytes each as JavaScript objects, 270 MB on top of that.
  */
 const MAX_RSS = 400 * 1024 * 1024;
-/** The max RSS of the second half of the run may exceed the first half's by this share. */
-const MAX_GROWTH = 0.25;
+/**
+ * The max RSS of the second half of the run may exceed the first half's by this share:
+ * room for one climb of the heap sawtooth across the window (+19 % seen at most).
+ */
+const MAX_GROWTH = 0.5;
 
 /** A farm of targets served from the test process, each with its scrape count. */
 interface Farm extends AsyncDisposable {
@@ -266,10 +270,8 @@ Deno.test({
           secondMax <= firstMax * (1 + MAX_GROWTH),
           `RSS grew from ${MB(firstMax)} MB to ${MB(secondMax)} MB`,
         );
-        assert.ok(
-          Math.max(firstMax, secondMax) <= MAX_RSS,
-          `RSS ${MB(secondMax)} MB above ${MB(MAX_RSS)}`,
-        );
+        const max = Math.max(firstMax, secondMax);
+        assert.ok(max <= MAX_RSS, `RSS ${MB(max)} MB above ${MB(MAX_RSS)} MB`);
         for (let i = 1; i < samples.length; i++) {
           const [a, b] = [samples[i - 1], samples[i]];
           assert.ok(b.dropped > a.dropped, `drops keep growing: ${a.dropped} -> ${b.dropped}`);
@@ -282,10 +284,11 @@ Deno.test({
           assert.ok(s.inmemoryBlocks <= QUEUE_BLOCKS, `in-memory blocks: ${s.inmemoryBlocks}`);
         }
         agent.proc.child.kill("SIGTERM");
-        const st = await Promise.race([
-          agent.proc.status,
-          new Promise<never>((_, rej) => setTimeout(() => rej(new Error("no exit")), 30_000)),
-        ]);
+        const st = await waitFor(
+          "the agent to exit",
+          () => Promise.race([agent.proc.status, Promise.resolve(undefined)]),
+          30_000,
+        );
         assert.equal(st.code, 0, "a graceful stop exits 0");
       } finally {
         logs += `--- stateless agent ---\n${agent.proc.output().slice(-5000)}\n`;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FastQueue, type FastQueueOptions, type QueueLease } from "../../lib/queue/fast_queue.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
-import { block, blockId, captureLogs, tempDir } from "./_helpers.ts";
+import { block, blockId, captureLogs, listDir, tempDir } from "./_helpers.ts";
 
 function open(
   dir: string,
@@ -236,4 +236,30 @@ Deno.test("FastQueue.flush() moves memory nobody read for 5 seconds to the file"
   assert.equal(fq.inmemoryBlocks, 0);
   assert.ok(fq.filePendingBytes > 0);
   fq.close();
+});
+
+Deno.test("FastQueue.flush() saves a block a sender holds and retries while sends fail, with nothing else queued", () => {
+  using dir = tempDir();
+  using _logs = captureLogs();
+  const fq = open(dir.path, { now: 0 }, { maxInmemoryBlocks: 10 });
+  fq.tryWriteBlock(block(7));
+  const held = fq.tryRead();
+  assert.notEqual(held, null);
+  assert.equal(fq.inmemoryBlocks, 0, "the only block is held by the sender");
+  fq.setRemoteFailing(true);
+  const chunkBytes = () =>
+    listDir(dir.path).filter((n) => /^[0-9A-F]{16}$/.test(n))
+      .reduce((a, n) => a + Deno.statSync(`${dir.path}/${n}`).size, 0);
+  assert.equal(chunkBytes(), 0);
+  fq.flush();
+  fq.flush();
+  // What a SIGKILL leaves: the block must already be in a chunk file (the page cache keeps it).
+  assert.ok(chunkBytes() > 0, "the held block was written to a chunk file");
+  fq.close();
+  const after = open(dir.path, { now: 0 }, { maxInmemoryBlocks: 10 });
+  try {
+    assert.deepEqual(drainIds(after), [7], "exactly once after a restart");
+  } finally {
+    after.close();
+  }
 });
