@@ -19,7 +19,7 @@ import { writeAppMetrics } from "../lib/metrics/app_metrics.ts";
 import { allowedMemory, readMemoryLimit } from "../lib/metrics/resources.ts";
 import { metrics } from "../lib/metrics/registry.ts";
 import { parseSeriesSelector } from "../lib/relabel/mod.ts";
-import { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
+import type { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
 import {
   loadRemoteWriteRelabelRules,
   remoteWriteOptionsFromFlags,
@@ -33,12 +33,22 @@ import { clusterApiHandler, clusterPageHandler } from "../lib/server/cluster_pag
 import { serviceDiscoveryPageHandler } from "../lib/server/service_discovery_page.ts";
 import { targetsApiHandler } from "../lib/server/targets_api.ts";
 import { targetsPageHandler } from "../lib/server/targets_page.ts";
+import { ScrapePoolTargetsGauges } from "../lib/targets/registry.ts";
 import type { ScrapeTarget } from "../lib/targets/types.ts";
 import type { EnvLookup } from "../lib/util/envtemplate.ts";
 import { getLogger } from "../lib/util/log.ts";
 import type { Label } from "../lib/util/series.ts";
 import { DEFAULT_CONFIG_SOURCE, defaultConfigText } from "./default_config.ts";
-import { clusterFlags, scrapeOptions } from "./options.ts";
+import { openRemoteWrite } from "./open_remote_write.ts";
+import { ScrapeRunner } from "./scrape_runner.ts";
+import {
+  clusterFlags,
+  routerFlagOptions,
+  scrapePoolOptions,
+  serveOptions,
+  withAttachMetadataFlags,
+} from "./options.ts";
+import { systemHostname, systemMemory } from "./system.ts";
 import { SHORT_VERSION, VERSION } from "./version.ts";
 
 const log = getLogger("vmagent");
@@ -56,7 +66,8 @@ export async function loadScrapeConfig(flags: AgentFlags, env: EnvLookup): Promi
   const strictParse = flags.get("promscrape.config.strictParse");
   if (path === "") {
     const listen = flags.get("httpListenAddr")[0] ?? ":8429";
-    return parseConfig(defaultConfigText(listen), { file: DEFAULT_CONFIG_SOURCE, strictParse });
+    const text = defaultConfigText(listen, { pathPrefix: flags.get("http.pathPrefix") });
+    return parseConfig(text, { file: DEFAULT_CONFIG_SOURCE, strictParse });
   }
   return await loadConfig(path, { strictParse, env });
 }
@@ -78,7 +89,8 @@ export class Agent {
   readonly #startTime = Date.now();
   #config: Config;
   #remoteWrite!: RemoteWrite;
-  #pool!: ScrapePool;
+  #pool!: ScrapeRunner;
+  #poolTargets?: ScrapePoolTargetsGauges;
   #manager!: DiscoveryManager;
   #server?: RunningServer;
   #reloading: Promise<void> = Promise.resolve();
@@ -124,18 +136,13 @@ export class Agent {
       allowedPercent: flags.get("memory.allowedPercent"),
       allowedBytes: flags.get("memory.allowedBytes"),
     });
-    this.#remoteWrite = await RemoteWrite.open(
+    this.#remoteWrite = await openRemoteWrite(
       remoteWriteOptionsFromFlags(flags, { rules: relabel, memoryAllowed: mem.allowed }),
     );
-    const memberLabel = this.#cluster.memberLabel === ""
-      ? undefined
-      : { name: this.#cluster.memberLabel, value: this.#cluster.memberNumText };
-    this.#pool = new ScrapePool({
-      ...scrapeOptions(flags),
-      sink: this.#remoteWrite,
-      memberNum: this.#cluster.memberNum,
-      memberLabel,
-      externalLabels: externalLabels(this.#config),
+    const sink = this.#remoteWrite;
+    this.#pool = new ScrapeRunner(this.#config, {
+      newPool: (config) =>
+        new ScrapePool(scrapePoolOptions(flags, this.#cluster, { sink, config })),
     });
     this.#manager = new DiscoveryManager({
       cluster: this.#cluster,
@@ -145,19 +152,24 @@ export class Agent {
       ),
       fileSDCheckInterval: flags.get("promscrape.fileSDCheckInterval"),
       lookupEnv: this.#env,
-      onTargets: (active: ScrapeTarget[]) => {
-        this.#pool.sync(active).catch((e) => log.error(`cannot update scrape targets: ${e}`));
-      },
+      onTargets: (active: ScrapeTarget[]) => this.#pool.sync(active),
     });
     this.#manager.registerDiscoverer(
       "kubernetes_sd_configs",
       (sd, ctx) =>
-        createKubernetesDiscoverer(sd as KubernetesSDConfig, {
+        createKubernetesDiscoverer(withAttachMetadataFlags(sd as KubernetesSDConfig, flags), {
           baseDir: configDir(ctx.config.source),
           env: this.#env,
+          apiServerTimeout: flags.get("promscrape.kubernetes.apiServerTimeout"),
         }),
     );
+    this.#poolTargets = new ScrapePoolTargetsGauges({
+      view: this.#manager,
+      statusOf: (key) => this.#pool.statusOf(key),
+      registry: metrics,
+    });
     this.#manager.update(this.#config);
+    this.#poolTargets.setJobs(jobNames(this.#config));
     log.info(
       `loaded ${this.#config.scrapeConfigs.length} scrape configs from ${this.#config.source}`,
     );
@@ -182,8 +194,8 @@ export class Agent {
 
   #startServer(): RunningServer | undefined {
     const flags = this.#flags;
-    const addrs = flags.get("httpListenAddr").filter((a) => a !== "");
-    if (addrs.length === 0) {
+    const listen = serveOptions(flags);
+    if (listen.listenAddrs!.length === 0) {
       log.info("-httpListenAddr is empty: the HTTP server is not started");
       return undefined;
     }
@@ -199,6 +211,7 @@ export class Agent {
     };
     const flagInfos = describeFlags(flags);
     const handler = createHandler({
+      ...routerFlagOptions(flags, systemHostname()),
       version: VERSION,
       health: this.#health,
       auth: {
@@ -233,22 +246,12 @@ export class Agent {
         cluster: clusterPageHandler(statusOpts),
         apiCluster: clusterApiHandler(statusOpts),
       },
-      ingest: { sink: this.#remoteWrite },
+      ingest: {
+        sink: this.#remoteWrite,
+        maxInsertRequestSize: flags.get("maxInsertRequestSize"),
+      },
     });
-    try {
-      return serve(handler, {
-        listenAddrs: addrs,
-        tls: [...flags.get("tls")],
-        tlsCertFile: [...flags.get("tlsCertFile")],
-        tlsKeyFile: [...flags.get("tlsKeyFile")],
-        shutdownDelayMs: flags.get("http.shutdownDelay"),
-        health: this.#health,
-      });
-    } catch (e) {
-      // Deno's bind error ("Address already in use (os error 98)") does not say which address.
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new Error(`cannot start http server at -httpListenAddr=${addrs.join(",")}: ${msg}`);
-    }
+    return serve(handler, { ...listen, health: this.#health });
   }
 
   /** The server's first listen address (`host:port`), once started. */
@@ -304,7 +307,10 @@ export class Agent {
       return;
     }
     this.#config = next;
+    // First, so that the targets the update yields start in the pool with the new labels.
+    this.#pool.setConfig(next);
     this.#manager.update(next);
+    this.#poolTargets?.setJobs(jobNames(next));
     metrics.counter("vm_promscrape_config_reloads_total").inc();
     metrics.gauge("vm_promscrape_config_last_reload_success_timestamp_seconds").set(
       Math.floor(Date.now() / 1000),
@@ -357,6 +363,7 @@ export class Agent {
       await this.#server?.shutdown();
       await this.#manager?.stop();
       await this.#pool?.stop();
+      this.#poolTargets?.close();
       await this.#remoteWrite?.close();
       log.info("stopped");
     })();
@@ -364,16 +371,8 @@ export class Agent {
   }
 }
 
-function externalLabels(config: Config): Label[] {
-  return config.global.externalLabels.map(([name, value]) => ({ name, value }));
-}
-
-function systemMemory(): number {
-  try {
-    return Deno.systemMemoryInfo().total;
-  } catch {
-    return 1 << 30;
-  }
+function jobNames(config: Config): string[] {
+  return config.scrapeConfigs.map((j) => j.jobName);
 }
 
 /** The folder of a config file path ("." for URLs and the embedded default). */

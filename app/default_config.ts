@@ -5,13 +5,20 @@
  *
  * @module
  */
+import { normalizePathPrefix } from "../lib/server/router.ts";
 import { parseListenAddr } from "../lib/server/serve.ts";
 
 /** Where the embedded config says it came from, in logs and on `/config`. */
 export const DEFAULT_CONFIG_SOURCE = "(embedded default: scrape own /metrics)";
 
+/** Options of {@linkcode defaultConfigText}. */
+export interface DefaultConfigOptions {
+  /** `-http.pathPrefix`: the agent serves its metrics at `<prefix>/metrics`. @default "" */
+  pathPrefix?: string;
+}
+
 /** Returns the embedded config text for an agent listening on `listenAddr`. */
-export function defaultConfigText(listenAddr: string): string {
+export function defaultConfigText(listenAddr: string, opts: DefaultConfigOptions = {}): string {
   let port = 8429;
   let host = "127.0.0.1";
   try {
@@ -21,11 +28,13 @@ export function defaultConfigText(listenAddr: string): string {
   } catch {
     // keep the defaults; the server reports the bad address itself
   }
+  const prefix = normalizePathPrefix(opts.pathPrefix);
   const target = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   return [
     "scrape_configs:",
     "- job_name: vmagent",
     "  scrape_interval: 5s",
+    ...(prefix === "" ? [] : [`  metrics_path: ${JSON.stringify(prefix + "metrics")}`]),
     "  static_configs:",
     `  - targets: [${JSON.stringify(target)}]`,
     "",

@@ -5,8 +5,13 @@
  * @module
  */
 import type { AgentFlags } from "../lib/flags/mod.ts";
+import type { KubernetesSDConfig } from "../lib/config/types.ts";
 import type { ScrapePoolOptions } from "../lib/scrape/scrape_pool.ts";
-import type { ClusterFlags } from "../lib/cluster/options.ts";
+import type { ClusterFlags, ClusterOptions } from "../lib/cluster/options.ts";
+import type { Config } from "../lib/config/types.ts";
+import type { Sink } from "../lib/util/series.ts";
+import type { RouterOptions } from "../lib/server/router_options.ts";
+import type { ServeOptions } from "../lib/server/serve.ts";
 import type { LoggerOptions, LogLevel } from "../lib/util/log.ts";
 
 /** `-loggerLevel` and friends. */
@@ -16,6 +21,8 @@ export function loggerOptions(flags: AgentFlags): LoggerOptions {
     format: flags.get("loggerFormat") as "default" | "json",
     output: flags.get("loggerOutput") as "stderr" | "stdout",
     timezone: flags.get("loggerTimezone"),
+    disableTimestamps: flags.get("loggerDisableTimestamps"),
+    jsonFields: flags.get("loggerJSONFields"),
     errorsPerSecondLimit: flags.get("loggerErrorsPerSecondLimit"),
     warnsPerSecondLimit: flags.get("loggerWarnsPerSecondLimit"),
   };
@@ -49,4 +56,88 @@ export function scrapeOptions(
     suppressScrapeErrors: flags.get("promscrape.suppressScrapeErrors"),
     suppressScrapeErrorsDelay: flags.get("promscrape.suppressScrapeErrorsDelay"),
   };
+}
+
+/**
+ * The options of a scrape pool: the scraper's flags, the cluster member, the sink, and the
+ * `global.external_labels` of `config`.
+ */
+export function scrapePoolOptions(
+  flags: AgentFlags,
+  cluster: ClusterOptions,
+  opts: { sink: Sink; config: Config },
+): ScrapePoolOptions {
+  return {
+    ...scrapeOptions(flags),
+    sink: opts.sink,
+    memberNum: cluster.memberNum,
+    memberLabel: cluster.memberLabel === ""
+      ? undefined
+      : { name: cluster.memberLabel, value: cluster.memberNumText },
+    externalLabels: opts.config.global.externalLabels,
+  };
+}
+
+/** The listener flags of `serve()`: addresses, TLS, IPv6, shutdown and compression. */
+export function serveOptions(
+  flags: AgentFlags,
+): Pick<
+  ServeOptions,
+  | "listenAddrs"
+  | "tls"
+  | "tlsCertFile"
+  | "tlsKeyFile"
+  | "enableTCP6"
+  | "shutdownDelayMs"
+  | "maxGracefulShutdownMs"
+  | "disableResponseCompression"
+> {
+  return {
+    listenAddrs: flags.get("httpListenAddr").filter((a) => a !== ""),
+    tls: [...flags.get("tls")],
+    tlsCertFile: [...flags.get("tlsCertFile")],
+    tlsKeyFile: [...flags.get("tlsKeyFile")],
+    enableTCP6: flags.get("enableTCP6"),
+    shutdownDelayMs: flags.get("http.shutdownDelay"),
+    maxGracefulShutdownMs: flags.get("http.maxGracefulShutdownDuration"),
+    disableResponseCompression: flags.get("http.disableResponseCompression"),
+  };
+}
+
+/**
+ * The router flags: `-http.pathPrefix`, `-http.header.*` and `-http.disableCORS`.
+ * `hostname` is sent as `X-Server-Hostname` unless `-http.header.disableServerHostname`.
+ */
+export function routerFlagOptions(
+  flags: AgentFlags,
+  hostname: string,
+): Pick<RouterOptions, "pathPrefix" | "headers" | "disableCORS"> {
+  return {
+    pathPrefix: flags.get("http.pathPrefix"),
+    headers: {
+      hsts: flags.get("http.header.hsts"),
+      frameOptions: flags.get("http.header.frameOptions"),
+      csp: flags.get("http.header.csp"),
+      serverHostname: flags.get("http.header.disableServerHostname") ? "" : hostname,
+    },
+    disableCORS: flags.get("http.disableCORS"),
+  };
+}
+
+/**
+ * Applies `-promscrape.kubernetes.attachNodeMetadataAll` and
+ * `-promscrape.kubernetes.attachNamespaceMetadataAll` to one `kubernetes_sd_configs` entry.
+ * vmagent HEAD uses the flags only for entries without an `attach_metadata` section; the
+ * resolved config does not record whether the section was written, so here a flag turns
+ * the option on for every entry (an explicit `false` cannot opt out).
+ */
+export function withAttachMetadataFlags(
+  sd: KubernetesSDConfig,
+  flags: AgentFlags,
+): KubernetesSDConfig {
+  const node = sd.attachMetadata.node || flags.get("promscrape.kubernetes.attachNodeMetadataAll");
+  const namespace = sd.attachMetadata.namespace ||
+    flags.get("promscrape.kubernetes.attachNamespaceMetadataAll");
+  if (node === sd.attachMetadata.node && namespace === sd.attachMetadata.namespace) return sd;
+  return { ...sd, attachMetadata: { node, namespace } };
 }

@@ -46,6 +46,23 @@ export const PROMSCRAPE_FLAGS = {
     "How often to check the Kubernetes API server for changes when kubernetes_sd_configs " +
       "are used",
   ),
+  "promscrape.kubernetes.apiServerTimeout": durationFlag(
+    "30m",
+    "How often to reload the whole state from the Kubernetes API server; watch requests " +
+      "last up to 90% of it",
+  ),
+  "promscrape.kubernetes.attachNodeMetadataAll": boolFlag(
+    false,
+    "Whether every kubernetes_sd_configs entry of -promscrape.config attaches node " +
+      "metadata, as attach_metadata.node=true does. " +
+      "See https://docs.victoriametrics.com/victoriametrics/sd_configs/#kubernetes_sd_configs",
+  ),
+  "promscrape.kubernetes.attachNamespaceMetadataAll": boolFlag(
+    false,
+    "Whether every kubernetes_sd_configs entry of -promscrape.config attaches namespace " +
+      "metadata, as attach_metadata.namespace=true does. " +
+      "See https://docs.victoriametrics.com/victoriametrics/sd_configs/#kubernetes_sd_configs",
+  ),
   "promscrape.maxScrapeSize": bytesFlag(
     16 * 1024 * 1024,
     "Largest uncompressed scrape response to accept; bigger responses are rejected. " +

@@ -120,6 +120,9 @@ export const REMOTE_WRITE_FLAGS = {
   "remoteWrite.basicAuth.username": stringArrayFlag(
     `Optional basic auth username for ${URL}`,
   ),
+  "remoteWrite.basicAuth.usernameFile": stringArrayFlag(
+    `Optional file holding the basic auth username for ${URL}; re-read every second`,
+  ),
   "remoteWrite.basicAuth.password": stringArrayFlag(
     `Optional basic auth password for ${URL}`,
   ),

@@ -34,6 +34,53 @@ export const SERVER_FLAGS = {
       "status so that load balancers send new requests elsewhere",
   ),
   "http.idleConnTimeout": durationFlag("1m", "Timeout for idle incoming HTTP connections"),
+  "http.maxGracefulShutdownDuration": durationFlag(
+    "7s",
+    "Longest time a graceful shutdown of the HTTP server may take: new connections are refused " +
+      "at once, requests in flight may finish until this deadline. Busy servers may need more",
+  ),
+  "http.disableResponseCompression": boolFlag(
+    false,
+    "Whether to send HTTP responses uncompressed, which saves CPU at the cost of network " +
+      "bandwidth. Responses are compressed by default",
+  ),
+  "http.pathPrefix": stringFlag(
+    "",
+    "Optional prefix for every path the HTTP server handles, e.g. with " +
+      "-http.pathPrefix=/foo/bar requests are served at /foo/bar/*. Useful behind a proxy",
+  ),
+  "http.header.hsts": stringFlag(
+    "",
+    "Value of the Strict-Transport-Security response header, e.g. " +
+      "'max-age=31536000; includeSubDomains'. Not sent when empty",
+  ),
+  "http.header.frameOptions": stringFlag(
+    "",
+    "Value of the X-Frame-Options response header. Not sent when empty",
+  ),
+  "http.header.csp": stringFlag(
+    "",
+    "Value of the Content-Security-Policy response header, e.g. \"default-src 'self'\". " +
+      "Not sent when empty",
+  ),
+  "http.header.disableServerHostname": boolFlag(
+    false,
+    "Whether to leave out the X-Server-Hostname header, which otherwise names this host in " +
+      "every HTTP response",
+  ),
+  "http.disableCORS": boolFlag(
+    false,
+    "Whether to stop answering with CORS headers that allow every origin (*)",
+  ),
+  "maxInsertRequestSize": bytesFlag(
+    32 * 1024 * 1024,
+    "Largest Prometheus remote write request accepted at /api/v1/write, in bytes",
+  ),
+  "enableTCP6": boolFlag(
+    false,
+    "Whether to use IPv6 as well as IPv4 for listening and dialing; only IPv4 is used by " +
+      "default",
+  ),
   "tls": boolArrayFlag(
     "Whether to serve HTTPS at the corresponding -httpListenAddr. -tlsCertFile and -tlsKeyFile " +
       "must be set together with -tls",
@@ -77,6 +124,12 @@ export const SERVER_FLAGS = {
     0,
     "At most this many WARN messages are logged per second; the rest are suppressed. " +
       "0 means no limit",
+  ),
+  "loggerDisableTimestamps": boolFlag(false, "Whether to write log lines without timestamps"),
+  "loggerJSONFields": stringFlag(
+    "",
+    'Optional new names of the fields of JSON logs, e.g. "ts:timestamp,msg:message" ' +
+      "renames ts to timestamp and msg to message. Fields: ts, level, caller, msg",
   ),
   "loggerTimezone": stringFlag(
     "UTC",

@@ -78,6 +78,7 @@ export function remoteWriteOptionsFromFlags(
     retryMaxInterval: flags.getArg("remoteWrite.retryMaxInterval", i),
     headers: flags.getArg("remoteWrite.headers", i),
     basicAuthUsername: flags.getArg("remoteWrite.basicAuth.username", i),
+    basicAuthUsernameFile: flags.getArg("remoteWrite.basicAuth.usernameFile", i),
     basicAuthPassword: flags.getArg("remoteWrite.basicAuth.password", i),
     basicAuthPasswordFile: flags.getArg("remoteWrite.basicAuth.passwordFile", i),
     bearerToken: flags.getArg("remoteWrite.bearerToken", i),

@@ -39,7 +39,7 @@ export interface ServeOptions {
   now?: () => number;
   /** Waits `ms`. @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
-  /** @default getLogger("httpserver") */
+  /** Where the server logs. @default getLogger("httpserver") */
   log?: Logger;
 }
 
@@ -97,7 +97,9 @@ function formatAddr(a: Deno.NetAddr): string {
 }
 
 /**
- * Starts listening on every address and returns at once.
+ * Starts listening on every address and returns at once. Throws when an address cannot be
+ * used, naming it as vmagent does (`cannot start http server at 127.0.0.1:8429: Address
+ * already in use (os error 98)`), after closing the listeners already opened.
  *
  * @example
  * ```ts
@@ -139,7 +141,8 @@ export function serve(
           return new Response("internal server error\n", { status: 500 });
         },
       };
-      let server: Deno.HttpServer<Deno.NetAddr>;
+      let serverOpts: Deno.ServeTcpOptions | (Deno.ServeTcpOptions & Deno.TlsCertifiedKeyPem) =
+        common;
       if (tls) {
         const certFile = opts.tlsCertFile?.[idx] ?? "";
         const keyFile = opts.tlsKeyFile?.[idx] ?? "";
@@ -154,9 +157,18 @@ export function serve(
               `-tlsKeyFile=${JSON.stringify(keyFile)}: ${(e as Error).message}`,
           );
         }
-        server = Deno.serve({ ...common, cert, key }, serveHandler);
-      } else {
-        server = Deno.serve(common, serveHandler);
+        serverOpts = { ...common, cert, key };
+      }
+      let server: Deno.HttpServer<Deno.NetAddr>;
+      try {
+        server = Deno.serve(serverOpts, serveHandler);
+      } catch (e) {
+        // Deno's bind error ("Address already in use (os error 98)") does not say which
+        // address; vmagent's does: "cannot start http server at <addr>: <reason>". The error
+        // keeps its class (Deno.errors.AddrInUse...) for callers that check it.
+        if (!(e instanceof Error)) throw e;
+        const Class = e.constructor as ErrorConstructor;
+        throw new Class(`cannot start http server at ${listen}: ${e.message}`, { cause: e });
       }
       const addr = formatAddr(server.addr);
       log.info(`started server at ${tls ? "https" : "http"}://${addr}/`);

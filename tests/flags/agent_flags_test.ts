@@ -29,6 +29,16 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "httpListenAddr": ["string", true, [":8429"], ""],
   "http.shutdownDelay": ["duration", false, 0, "0s"],
   "http.idleConnTimeout": ["duration", false, 60000, "1m0s"],
+  "http.maxGracefulShutdownDuration": ["duration", false, 7000, "7s"],
+  "http.disableResponseCompression": ["bool", false, false, "false"],
+  "http.pathPrefix": ["string", false, "", ""],
+  "http.header.hsts": ["string", false, "", ""],
+  "http.header.frameOptions": ["string", false, "", ""],
+  "http.header.csp": ["string", false, "", ""],
+  "http.header.disableServerHostname": ["bool", false, false, "false"],
+  "http.disableCORS": ["bool", false, false, "false"],
+  "maxInsertRequestSize": ["bytes", false, 33554432, "33554432"],
+  "enableTCP6": ["bool", false, false, "false"],
   "tls": ["bool", true, [], ""],
   "tlsCertFile": ["string", true, [], ""],
   "tlsKeyFile": ["string", true, [], ""],
@@ -45,6 +55,8 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "loggerErrorsPerSecondLimit": ["int", false, 0, "0"],
   "loggerWarnsPerSecondLimit": ["int", false, 0, "0"],
   "loggerTimezone": ["string", false, "UTC", "UTC"],
+  "loggerDisableTimestamps": ["bool", false, false, "false"],
+  "loggerJSONFields": ["string", false, "", ""],
   "envflag.enable": ["bool", false, false, "false"],
   "envflag.prefix": ["string", false, "", ""],
   "secret.flags": ["string", true, [], ""],
@@ -58,6 +70,9 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "promscrape.configCheckInterval": ["duration", false, 0, "0s"],
   "promscrape.fileSDCheckInterval": ["duration", false, 60000, "1m0s"],
   "promscrape.kubernetesSDCheckInterval": ["duration", false, 30000, "30s"],
+  "promscrape.kubernetes.apiServerTimeout": ["duration", false, 1800000, "30m0s"],
+  "promscrape.kubernetes.attachNodeMetadataAll": ["bool", false, false, "false"],
+  "promscrape.kubernetes.attachNamespaceMetadataAll": ["bool", false, false, "false"],
   "promscrape.maxScrapeSize": ["bytes", false, 16777216, "16777216"],
   "promscrape.disableCompression": ["bool", false, false, "false"],
   "promscrape.disableKeepAlive": ["bool", false, false, "false"],
@@ -100,6 +115,7 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "remoteWrite.urlRelabelConfig": ["string", true, [], ""],
   "remoteWrite.headers": ["string", true, [], ""],
   "remoteWrite.basicAuth.username": ["string", true, [], ""],
+  "remoteWrite.basicAuth.usernameFile": ["string", true, [], ""],
   "remoteWrite.basicAuth.password": ["string", true, [], ""],
   "remoteWrite.basicAuth.passwordFile": ["string", true, [], ""],
   "remoteWrite.bearerToken": ["string", true, [], ""],
@@ -186,6 +202,68 @@ Deno.test("parseAgentFlags() applies a single per-URL value to every URL and the
   f(0, [10000, 1024 ** 3, true, "u0"]);
   f(1, [10000, 0, false, "u1"]);
   f(2, [10000, 2e9, false, "u2"]); // two bools for three URLs: the third gets the default
+});
+
+Deno.test("parseAgentFlags() parses the server, logger and kubernetes flags of vmagent HEAD", () => {
+  const f = (arg: string, name: Parameters<AgentFlags["get"]>[0], want: unknown, text: string) => {
+    const flags = parse([arg]);
+    assert.deepEqual(flags.get(name), want, arg);
+    assert.equal(flags.text(name), text, arg);
+    assert.ok(flags.isSet(name), arg);
+  };
+  f(
+    "-promscrape.kubernetes.apiServerTimeout=5m",
+    "promscrape.kubernetes.apiServerTimeout",
+    300000,
+    "5m0s",
+  );
+  f(
+    "-promscrape.kubernetes.attachNodeMetadataAll",
+    "promscrape.kubernetes.attachNodeMetadataAll",
+    true,
+    "true",
+  );
+  f(
+    "-promscrape.kubernetes.attachNamespaceMetadataAll=true",
+    "promscrape.kubernetes.attachNamespaceMetadataAll",
+    true,
+    "true",
+  );
+  f("-http.maxGracefulShutdownDuration=1m30s", "http.maxGracefulShutdownDuration", 90000, "1m30s");
+  f("-http.disableResponseCompression", "http.disableResponseCompression", true, "true");
+  f("-http.pathPrefix=/vm/agent", "http.pathPrefix", "/vm/agent", "/vm/agent");
+  f("-http.header.hsts=max-age=1", "http.header.hsts", "max-age=1", "max-age=1");
+  f("-http.header.frameOptions=DENY", "http.header.frameOptions", "DENY", "DENY");
+  f(
+    "-http.header.csp=default-src 'self'",
+    "http.header.csp",
+    "default-src 'self'",
+    "default-src 'self'",
+  );
+  f("-http.header.disableServerHostname", "http.header.disableServerHostname", true, "true");
+  f("-http.disableCORS", "http.disableCORS", true, "true");
+  f("-maxInsertRequestSize=64MiB", "maxInsertRequestSize", 64 * 1024 * 1024, "64MiB");
+  f("-maxInsertRequestSize=1000", "maxInsertRequestSize", 1000, "1000");
+  f("-enableTCP6", "enableTCP6", true, "true");
+  f("-loggerDisableTimestamps", "loggerDisableTimestamps", true, "true");
+  f(
+    "-loggerJSONFields=ts:timestamp,msg:message",
+    "loggerJSONFields",
+    "ts:timestamp,msg:message",
+    "ts:timestamp,msg:message",
+  );
+  const flags = parse([
+    "-remoteWrite.url=http://a,http://b",
+    "-remoteWrite.basicAuth.usernameFile=/etc/u0,/etc/u1",
+  ]);
+  assert.equal(flags.getArg("remoteWrite.basicAuth.usernameFile", 0), "/etc/u0");
+  assert.equal(flags.getArg("remoteWrite.basicAuth.usernameFile", 1), "/etc/u1");
+  // a username file path is not a secret (vmagent shows it on /flags)
+  const shown = describeFlags(flags).find((d) => d.name === "remoteWrite.basicAuth.usernameFile");
+  assert.equal(shown?.value, "/etc/u0,/etc/u1");
+  const bad = exitOf(() => parse(["-http.maxGracefulShutdownDuration=7"]));
+  assert.ok(bad instanceof FlagError);
+  assert.equal(bad.exitCode, 2);
 });
 
 Deno.test("parseAgentFlags() reads VM_-prefixed environment variables with -envflag.enable", () => {
