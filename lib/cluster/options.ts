@@ -28,17 +28,17 @@ export interface ClusterOptions {
 
 /** The flag values as given, before validation. */
 export interface ClusterFlags {
-  /** @default 1 */
+  /** `-promscrape.cluster.membersCount`. @default 1 */
   membersCount?: number;
   /** The raw `-promscrape.cluster.memberNum` text (e.g. `vmagent-2`). @default "0" */
   memberNum?: string;
-  /** @default 1 */
+  /** `-promscrape.cluster.replicationFactor`. @default 1 */
   replicationFactor?: number;
-  /** @default [] */
+  /** `-promscrape.cluster.shardByLabels`. @default [] */
   shardByLabels?: string[];
-  /** @default "" */
+  /** `-promscrape.cluster.memberURLTemplate`. @default "" */
   memberURLTemplate?: string;
-  /** @default "" */
+  /** `-promscrape.cluster.memberLabel`. @default "" */
   memberLabel?: string;
 }
 

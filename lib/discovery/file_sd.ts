@@ -30,13 +30,13 @@ export interface FileSDOptions {
   jobName?: string;
   /** `-promscrape.fileSDCheckInterval` in milliseconds. @default 60000 */
   checkInterval?: number;
-  /** @default Deno's file system, and `fetch` for http(s) paths */
+  /** Reads the files. @default Deno's file system, and `fetch` for http(s) paths */
   fs?: FileSDFileSystem;
-  /** @default a timer */
+  /** Waits between checks. @default a timer */
   sleep?: Sleep;
   /** For `%{ENV}` placeholders. @default Deno.env.get */
   lookupEnv?: EnvLookup;
-  /** @default getLogger("promscrape") */
+  /** Where errors are logged. @default getLogger("promscrape") */
   log?: Logger;
 }
 

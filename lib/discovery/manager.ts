@@ -31,7 +31,7 @@ export type SetTimer = (fn: () => void, ms: number) => () => void;
 export interface DiscoveryManagerOptions {
   /** Called with all active targets of this member after every rebuild (the scraper diffs by `key`). */
   onTargets?: (active: ScrapeTarget[]) => void;
-  /** @default a single member (no sharding) */
+  /** Which targets this member keeps. @default a single member (no sharding) */
   cluster?: Readonly<ClusterOptions>;
   /** `-promscrape.maxDroppedTargets`. @default 10000 */
   maxDroppedTargets?: number;
@@ -45,13 +45,13 @@ export interface DiscoveryManagerOptions {
   retryInterval?: number;
   /** For file_sd. @default the real file system */
   fs?: FileSDFileSystem;
-  /** @default a timer */
+  /** Waits (retries, file_sd checks). @default a timer */
   sleep?: Sleep;
-  /** @default setTimeout */
+  /** Schedules the debounced rebuild. @default setTimeout */
   setTimer?: SetTimer;
   /** For `%{ENV}` placeholders in file_sd files. @default Deno.env.get */
   lookupEnv?: EnvLookup;
-  /** @default getLogger("promscrape") */
+  /** Where errors are logged. @default getLogger("promscrape") */
   log?: Logger;
 }
 

@@ -7,15 +7,25 @@
 
 /** One `relabel_configs[]` entry as written in YAML. */
 export interface RelabelConfig {
+  /** `if`: series selector(s); the rule applies only to label sets matching one of them. */
   if?: string | string[];
+  /** `action`, case-insensitive. @default "replace" */
   action?: string;
+  /** `source_labels`: whose values, joined by `separator`, the rule reads. */
   source_labels?: string[];
+  /** `separator` between source label values. @default ";" */
   separator?: string;
+  /** `target_label`: the label the rule writes. */
   target_label?: string;
+  /** `regex`, anchored; a list is joined with `|`. @default "(.*)" */
   regex?: string | string[];
+  /** `modulus` of the `hashmod` action. */
   modulus?: number;
+  /** `replacement`, with `$1`-style references to regex groups. @default "$1" */
   replacement?: string;
+  /** `match`: the Graphite-style pattern of the `graphite` action. */
   match?: string;
+  /** `labels`: the templates of the `graphite` action. */
   labels?: Record<string, string>;
 }
 

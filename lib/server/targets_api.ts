@@ -21,7 +21,7 @@ export interface TargetStatusOptions {
   view: TargetsView;
   /** Scrape health per target key, from the scraper; missing means not scraped yet. */
   statusOf?: (key: string) => ScrapeStatus | undefined;
-  /** @default Date.now */
+  /** The clock (ms), for the time since each scrape. @default Date.now */
   now?: () => number;
 }
 

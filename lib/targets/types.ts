@@ -15,7 +15,9 @@ export interface ScrapeTarget {
   key: string;
   /** A short stable id for `/target_response?id=`. */
   id: string;
+  /** The `job_name` of its scrape config (the scrape pool), whatever its `job` label became. */
   job: string;
+  /** The URL to scrape, from `__scheme__`, `__address__`, `__metrics_path__` and `__param_*`. */
   scrapeUrl: string;
   /** Final target labels (no `__` labels), sorted by name; include `job` and `instance`. */
   labels: Label[];
@@ -46,8 +48,11 @@ export type DropReason = "relabeling" | "missing scrape URL" | "duplicate" | "sh
 
 /** A discovered target that is not scraped here. */
 export interface DroppedTarget {
+  /** The `job_name` of the scrape config that discovered it. */
   job: string;
+  /** Labels before relabeling, as shown on `/service-discovery`. */
   discoveredLabels: Label[];
+  /** Why it is not scraped here. */
   reason: DropReason;
   /** For `sharding`: the members that do scrape it. */
   clusterMembers?: number[];
@@ -62,6 +67,7 @@ export interface DroppedTarget {
  * discovers every target, so each can show the whole cluster (`/cluster`).
  */
 export interface ClusterTarget {
+  /** The target as built on this member. */
   target: ScrapeTarget;
   /** xxHash64 of the shard key, 16 lower-case hex digits. */
   shardHash: string;
@@ -71,6 +77,7 @@ export interface ClusterTarget {
 
 /** What the scraper knows about one target, read by the status pages. */
 export interface ScrapeStatus {
+  /** The result of the last scrape; "unknown" before the first. */
   health: "up" | "down" | "unknown";
   /** The last error, "" when the last scrape succeeded. */
   lastError: string;
@@ -78,8 +85,11 @@ export interface ScrapeStatus {
   lastScrape: number;
   /** Milliseconds the last scrape took. */
   lastScrapeDuration: number;
+  /** Samples the last scrape returned (`scrape_samples_scraped`). */
   lastSamplesScraped: number;
+  /** Scrapes since the target started. */
   scrapesTotal: number;
+  /** Scrapes since the target started that failed (`up` 0). */
   scrapesFailed: number;
   /** Series the target sent in its last successful scrape (after metric relabeling). */
   seriesCount: number;

@@ -33,13 +33,18 @@ export interface AgentExit {
 /**
  * Runs `main.ts` with `args` until it exits (killed after `timeoutMs`) and returns its output.
  * Deno's own warning about permissions in the config file is removed from stderr.
+ * Unless `args` name `-httpListenAddr`, it is set to `127.0.0.1:0`, so a run that starts
+ * serving by mistake listens on loopback only, never on vmagent's default `:8429`.
  */
 export async function runAgentToExit(
   args: string[],
   opts: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<AgentExit> {
+  const listen = args.some((a) => /^--?httpListenAddr(=|$)/.test(a))
+    ? []
+    : ["-httpListenAddr=127.0.0.1:0"];
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...AGENT_PERMISSION_ARGS, `${REPO_ROOT}main.ts`, ...args],
+    args: ["run", ...AGENT_PERMISSION_ARGS, `${REPO_ROOT}main.ts`, ...listen, ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1", ...opts.env },
     stdin: "null",

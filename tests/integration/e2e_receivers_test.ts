@@ -284,8 +284,11 @@ Deno.test({
         ['a"b\\c', "ünïcödé", "0.25"],
       ]);
     } catch (e) {
-      if (agent) console.error(agent.output().slice(-4000));
-      throw e;
+      // The agent's last words explain most failures: they go with the error, not to the console.
+      if (!agent) throw e;
+      throw new Error(
+        `${e instanceof Error ? e.stack : e}\n--- agent output ---\n${agent.output().slice(-4000)}`,
+      );
     } finally {
       await agent?.stop("SIGTERM", 15_000);
       await vm?.stop();
@@ -352,8 +355,11 @@ Deno.test({
         "vmagent_remotewrite_errors_total counts the failed sends",
       );
     } catch (e) {
-      if (agent) console.error(agent.output().slice(-4000));
-      throw e;
+      // The agent's last words explain most failures: they go with the error, not to the console.
+      if (!agent) throw e;
+      throw new Error(
+        `${e instanceof Error ? e.stack : e}\n--- agent output ---\n${agent.output().slice(-4000)}`,
+      );
     } finally {
       await agent?.stop("SIGTERM", 15_000);
       await vm?.stop();

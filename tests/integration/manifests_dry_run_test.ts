@@ -4,15 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { scrapeConfigText } from "../manifests/_manifests.ts";
-import { startAgent, tempDir } from "./_peers.ts";
+import { runAgentToExit } from "./_agent_run.ts";
+import { tempDir } from "./_peers.ts";
 
 Deno.test("manifests: the ConfigMap's scrape config passes -dryRun", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/scrape.yml`;
   await Deno.writeTextFile(path, scrapeConfigText());
-  const proc = startAgent(["-dryRun", `-promscrape.config=${path}`]);
-  const status = await proc.status;
-  assert.equal(status.code, 0, proc.output());
-  assert.match(proc.output(), /is valid: \d+ scrape configs/);
-  assert.match(proc.output(), /kubernetes_sd_configs: role pod/);
+  // Bounded: a run that does not exit is killed after runAgentToExit's timeout.
+  const got = await runAgentToExit(["-dryRun", `-promscrape.config=${path}`]);
+  const output = got.stdout + got.stderr;
+  assert.equal(got.code, 0, output);
+  assert.match(output, /is valid: \d+ scrape configs/);
+  assert.match(output, /kubernetes_sd_configs: role pod/);
 });

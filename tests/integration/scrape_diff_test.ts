@@ -168,9 +168,9 @@ Deno.test({
       ours = byKey(await vmExport(vm, '{agent="ours"}'));
       theirs = byKey(await vmExport(vm, '{agent="vmagent"}'));
     } catch (e) {
-      // The processes' last words explain most failures.
-      for (const p of procs) console.error(p.output().slice(-4000));
-      throw e;
+      // The processes' last words explain most failures: they go with the error.
+      const words = procs.map((p, i) => `--- process ${i} ---\n${p.output().slice(-4000)}`);
+      throw new Error(`${e instanceof Error ? e.stack : e}\n${words.join("\n")}`);
     } finally {
       for (const p of procs.reverse()) await p.stop("SIGTERM", 15_000);
       await vm?.stop();

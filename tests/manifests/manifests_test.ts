@@ -40,7 +40,10 @@ function allDocs(): ManifestDoc[] {
 
 /** Both StatefulSets: the default one and the on-disk-queue variant. */
 function statefulSets(): ManifestDoc[] {
-  return allDocs().filter((d) => d.doc.kind === "StatefulSet");
+  const out = allDocs().filter((d) => d.doc.kind === "StatefulSet");
+  // The checks loop over these: an empty list would pass them all without checking anything.
+  assert.equal(out.length, 2, `want the default StatefulSet and ${VARIANT}`);
+  return out;
 }
 
 // deno-lint-ignore no-explicit-any

@@ -14,7 +14,7 @@ export type ApiRequest = (url: string, signal: AbortSignal) => Promise<Response>
 
 /** I/O for {@linkcode createApiClient}. */
 export interface ApiClientOptions {
-  /** @default globalThis.fetch */
+  /** The transport under the HTTP client. @default globalThis.fetch */
   fetch?: FetchFn;
   /** Reads token, password and certificate files. @default Deno.readTextFile */
   readFile?: (path: string) => Promise<string>;

@@ -9,6 +9,7 @@ import type { KubernetesSDConfig } from "../../../lib/config/types.ts";
 import type { KubernetesDiscovererOptions } from "../../../lib/discovery/kubernetes/discoverer.ts";
 import { WatcherRegistry } from "../../../lib/discovery/kubernetes/watcher_registry.ts";
 import type { DiscoveredGroup } from "../../../lib/discovery/types.ts";
+import type { FetchFn } from "../../../lib/util/http_client.ts";
 import { fixtureText } from "./_util.ts";
 
 /** A `kubernetes_sd_configs` entry for `server` (role pod, all namespaces). */
@@ -27,10 +28,14 @@ export function sdConfig(
   };
 }
 
-/** Options with an instant, recorded sleep and a private registry that stops groups at once. */
-export function testOptions(): KubernetesDiscovererOptions & { sleeps: number[] } {
+/**
+ * Options with an instant, recorded sleep and a private registry that stops groups at once;
+ * `fetch` is the transport, e.g. `FakeApi.fetch` (no socket).
+ */
+export function testOptions(fetch?: FetchFn): KubernetesDiscovererOptions & { sleeps: number[] } {
   const sleeps: number[] = [];
   return {
+    ...(fetch === undefined ? {} : { fetch }),
     sleeps,
     sleep: (ms) => {
       sleeps.push(ms);

@@ -1,10 +1,13 @@
 /**
- * A scripted Kubernetes API server on 127.0.0.1 for the discoverer tests: list responses and
- * watch streams per path, served in the shape a real API server sends (a JSON list document;
- * newline-delimited watch events on a chunked response), with every request recorded.
+ * A scripted Kubernetes API server for the discoverer tests, served in memory through an
+ * injected `fetch` (unit tests open no sockets): list responses and watch streams per path, in
+ * the shape a real API server sends (a JSON list document; newline-delimited watch events on a
+ * chunked response), with every request recorded. Aborting a request's signal errors its body,
+ * as a real fetch does.
  *
  * @module
  */
+import type { FetchFn } from "../../../lib/util/http_client.ts";
 
 /** One scripted answer to a watch request. */
 export type WatchStep =
@@ -23,26 +26,29 @@ export interface RecordedRequest {
   headers: Headers;
 }
 
-/** The fake server; see the module documentation. */
+/** The fake server; see the module documentation. Pass {@linkcode FakeApi.fetch} as `fetch`. */
 export class FakeApi {
+  /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
   readonly #lists = new Map<string, ListStep[]>();
   readonly #watches = new Map<string, WatchStep[]>();
   readonly #open = new Set<ReadableStreamDefaultController<Uint8Array>>();
-  readonly #server: Deno.HttpServer<Deno.NetAddr>;
   #waiters: (() => void)[] = [];
 
-  constructor() {
-    this.#server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      (req) => this.#handle(req),
-    );
-  }
+  /**
+   * The API server URL to configure. The `.invalid` name never resolves, so a discoverer
+   * that was not given {@linkcode FakeApi.fetch} fails instead of reaching a real server.
+   */
+  readonly url: string = "http://fake-api.invalid:6443";
 
-  /** `http://127.0.0.1:<port>`. */
-  get url(): string {
-    return `http://127.0.0.1:${this.#server.addr.port}`;
-  }
+  /** The in-memory transport: answers from the script, honouring `init.signal`. */
+  readonly fetch: FetchFn = (input, init) => {
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return Promise.resolve(
+      this.#handle(new Request(input, { method: init.method, headers: init.headers }), signal),
+    );
+  };
 
   /** Scripts list answers for `path`; the last one repeats. */
   list(path: string, ...steps: ListStep[]): this {
@@ -66,7 +72,7 @@ export class FakeApi {
     while (this.requests.length < n) await new Promise<void>((r) => this.#waiters.push(r));
   }
 
-  #handle(req: Request): Response {
+  #handle(req: Request, signal: AbortSignal | undefined): Response {
     const u = new URL(req.url);
     this.requests.push({ url: u.pathname + u.search, headers: req.headers });
     const waiters = this.#waiters;
@@ -90,6 +96,16 @@ export class FakeApi {
     const body = new ReadableStream<Uint8Array>({
       start: (c) => {
         ctl = c;
+        // A real fetch fails the body read when its signal aborts; the server then sees the
+        // connection go away.
+        signal?.addEventListener("abort", () => {
+          this.#open.delete(c);
+          try {
+            c.error(signal.reason);
+          } catch {
+            // already closed or errored
+          }
+        }, { once: true });
       },
       pull: (c) => {
         if (!sent) {
@@ -122,10 +138,10 @@ export class FakeApi {
     }
   }
 
-  /** Ends open watch streams and stops the server. */
-  async close(): Promise<void> {
+  /** Ends open watch streams. */
+  close(): Promise<void> {
     for (const c of [...this.#open]) this.#closeStream(c);
-    await this.#server.shutdown();
+    return Promise.resolve();
   }
 }
 

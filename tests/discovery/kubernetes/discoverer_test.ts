@@ -27,7 +27,7 @@ Deno.test("kubernetes discoverer puts namespaces and selectors in the request UR
         { role: "pod", label: "ignored=true" },
       ],
     }),
-    testOptions(),
+    testOptions(api.fetch),
   );
   const log = new UpdateLog<DiscoveredGroup[]>();
   const stop = new AbortController();
@@ -53,7 +53,7 @@ Deno.test("kubernetes discoverers asking the same question share one watcher", a
   const api = new FakeApi()
     .list("/api/v1/pods", fixtureText("pods.json"))
     .list("/api/v1/namespaces/other/pods", fixtureText("pods_relist.json"));
-  const opts = testOptions();
+  const opts = testOptions(api.fetch);
   const cfg = sdConfig(api.url);
   const stop = new AbortController();
   const logs = [0, 1, 2].map(() => new UpdateLog<DiscoveredGroup[]>());
@@ -162,7 +162,10 @@ Deno.test("kubernetes discoverer joins endpoints with pods and services and foll
     .list("/api/v1/services", serviceList)
     .list("/api/v1/endpoints", endpointsList)
     .watch("/api/v1/pods", { lines: [podModified], end: "hang" });
-  const d = createKubernetesDiscoverer(sdConfig(api.url, { role: "endpoints" }), testOptions());
+  const d = createKubernetesDiscoverer(
+    sdConfig(api.url, { role: "endpoints" }),
+    testOptions(api.fetch),
+  );
   const log = new UpdateLog<DiscoveredGroup[]>();
   const stop = new AbortController();
   const running = d.run(log.push, stop.signal);
@@ -203,7 +206,7 @@ Deno.test("kubernetes discoverer reports an empty list and the error while the A
       { status: 403, body: '{"kind":"Status","code":403}' },
       fixtureText("nodes.json"),
     );
-  const d = createKubernetesDiscoverer(sdConfig(api.url, { role: "node" }), testOptions());
+  const d = createKubernetesDiscoverer(sdConfig(api.url, { role: "node" }), testOptions(api.fetch));
   const log = new UpdateLog<DiscoveredGroup[]>();
   const stop = new AbortController();
   const running = d.run(log.push, stop.signal);

@@ -26,7 +26,7 @@ Deno.test("kubernetes discoverer lists, then follows ADDED, MODIFIED, DELETED, B
       { lines: lines("pods_watch_1.jsonl"), end: "close" },
       { lines: lines("pods_watch_2.jsonl"), end: "hang" },
     );
-  const opts = testOptions();
+  const opts = testOptions(api.fetch);
   const d = createKubernetesDiscoverer(sdConfig(api.url), opts);
   const log = new UpdateLog<DiscoveredGroup[]>();
   const stop = new AbortController();
@@ -83,7 +83,7 @@ Deno.test("kubernetes discoverer keeps its targets through a dropped stream and 
       fixtureText("pods_relist.json"),
     )
     .watch(path, { lines: added, end: "drop" });
-  const opts = testOptions();
+  const opts = testOptions(api.fetch);
   const d = createKubernetesDiscoverer(
     sdConfig(api.url, { namespaces: { ownNamespace: false, names: ["a"] } }),
     opts,
@@ -121,7 +121,7 @@ Deno.test("kubernetes discoverer relists at once when the watch answers 410 Gone
   const api = new FakeApi()
     .list("/api/v1/pods", fixtureText("pods.json"), fixtureText("pods_relist.json"))
     .watch("/api/v1/pods", { status: 410, body: fixtureText("status_410.json") });
-  const opts = testOptions();
+  const opts = testOptions(api.fetch);
   const d = createKubernetesDiscoverer(sdConfig(api.url), opts);
   const log = new UpdateLog<DiscoveredGroup[]>();
   const stop = new AbortController();
