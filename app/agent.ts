@@ -147,6 +147,7 @@ export class Agent {
     this.#manager = new DiscoveryManager({
       cluster: this.#cluster,
       maxDroppedTargets: flags.get("promscrape.maxDroppedTargets"),
+      dropOriginalLabels: flags.get("promscrape.dropOriginalLabels"),
       suppressDuplicateScrapeTargetErrors: flags.get(
         "promscrape.suppressDuplicateScrapeTargetErrors",
       ),
@@ -204,6 +205,7 @@ export class Agent {
     const statusOpts = { view, statusOf };
     const pageOpts = {
       ...statusOpts,
+      dropOriginalLabels: flags.get("promscrape.dropOriginalLabels"),
       compileSelector: (text: string) => {
         const sel = parseSeriesSelector(text);
         return (labels: readonly Label[]) => sel.matches(labels);

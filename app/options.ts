@@ -127,17 +127,22 @@ export function routerFlagOptions(
 /**
  * Applies `-promscrape.kubernetes.attachNodeMetadataAll` and
  * `-promscrape.kubernetes.attachNamespaceMetadataAll` to one `kubernetes_sd_configs` entry.
- * vmagent HEAD uses the flags only for entries without an `attach_metadata` section; the
- * resolved config does not record whether the section was written, so here a flag turns
- * the option on for every entry (an explicit `false` cannot opt out).
+ * As in vmagent HEAD, the flags are the values of an entry without an `attach_metadata`
+ * section; an entry with the section keeps both of its values (an omitted one is false),
+ * so `attach_metadata: {node: false}` opts out. Returns `sd` itself when nothing changes.
+ *
+ * @example
+ * ```ts
+ * const sd = withAttachMetadataFlags(config.scrapeConfigs[0].kubernetesSdConfigs[0], flags);
+ * ```
  */
 export function withAttachMetadataFlags(
   sd: KubernetesSDConfig,
   flags: AgentFlags,
 ): KubernetesSDConfig {
-  const node = sd.attachMetadata.node || flags.get("promscrape.kubernetes.attachNodeMetadataAll");
-  const namespace = sd.attachMetadata.namespace ||
-    flags.get("promscrape.kubernetes.attachNamespaceMetadataAll");
+  if (sd.attachMetadataSet === true) return sd;
+  const node = flags.get("promscrape.kubernetes.attachNodeMetadataAll");
+  const namespace = flags.get("promscrape.kubernetes.attachNamespaceMetadataAll");
   if (node === sd.attachMetadata.node && namespace === sd.attachMetadata.namespace) return sd;
   return { ...sd, attachMetadata: { node, namespace } };
 }

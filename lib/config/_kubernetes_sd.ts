@@ -94,6 +94,8 @@ export function readKubernetesSDConfigs(r: MapReader, baseDir: string): Kubernet
     };
     if (am !== undefined) k.put("attach_metadata", am.output());
     const sdc: KubernetesSDConfig = { role, namespaces, selectors, attachMetadata, http };
+    // `attach_metadata: {}` counts as written (vmagent's non-nil pointer); null does not.
+    if (am !== undefined) sdc.attachMetadataSet = true;
     if (apiServer !== undefined) sdc.apiServer = apiServer;
     if (kubeconfigFile !== undefined) sdc.kubeconfigFile = kubeconfigFile;
     out.push(sdc);

@@ -174,6 +174,12 @@ export interface KubernetesSDConfig {
    * @default { node: false, namespace: false }
    */
   attachMetadata: { node: boolean; namespace: boolean };
+  /**
+   * Whether the entry has an `attach_metadata` section (a null value is none). Only entries
+   * without one take `-promscrape.kubernetes.attach*MetadataAll`, as in vmagent HEAD.
+   * @default false
+   */
+  attachMetadataSet?: boolean;
   /** HTTP client settings towards the API server. */
   http: HTTPClientConfig;
 }

@@ -35,6 +35,8 @@ export interface DiscoveryManagerOptions {
   cluster?: Readonly<ClusterOptions>;
   /** `-promscrape.maxDroppedTargets`. @default 10000 */
   maxDroppedTargets?: number;
+  /** `-promscrape.dropOriginalLabels`: no labels before relabeling, no dropped targets. @default false */
+  dropOriginalLabels?: boolean;
   /** `-promscrape.suppressDuplicateScrapeTargetErrors`. @default false */
   suppressDuplicateScrapeTargetErrors?: boolean;
   /** `-promscrape.fileSDCheckInterval` in milliseconds. @default 60000 */
@@ -219,7 +221,10 @@ export class DiscoveryManager implements TargetsView {
     const dropped: DroppedTarget[] = [];
     let droppedTotal = 0;
     const errors = new Map<string, string[]>();
+    const keepOriginal = this.#opts.dropOriginalLabels !== true;
     const addDropped = (d: DroppedTarget) => {
+      // vmagent HEAD registers a dropped target only together with its original labels.
+      if (!keepOriginal) return;
       droppedTotal++;
       if (dropped.length < maxDropped) dropped.push(d);
     };
@@ -240,9 +245,14 @@ export class DiscoveryManager implements TargetsView {
         }
       }
       const { unique, duplicates } = splitDuplicates(typeActive);
+      const seenKeys = new Map<string, number>();
       for (const d of duplicates) {
         addDropped(duplicateToDropped(d));
-        const logKey = d.target.key + "\0" + JSON.stringify(d.target.discoveredLabels);
+        const n = (seenKeys.get(d.target.key) ?? 0) + 1;
+        seenKeys.set(d.target.key, n);
+        // Without original labels, the duplicates of one key are told apart by their order.
+        const which = keepOriginal ? JSON.stringify(d.target.discoveredLabels) : String(n);
+        const logKey = d.target.key + "\0" + which;
         if (
           !this.#opts.suppressDuplicateScrapeTargetErrors && !this.#loggedDuplicates.has(logKey)
         ) {
@@ -293,6 +303,7 @@ export class DiscoveryManager implements TargetsView {
       cluster: this.#cluster,
       discoveryType: entry.type,
       maxDroppedTargets: this.#opts.maxDroppedTargets ?? 10000,
+      dropOriginalLabels: this.#opts.dropOriginalLabels,
       log: {
         info: (m) => log.info(m),
         warn: (m) => log.warn(m),

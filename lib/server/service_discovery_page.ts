@@ -21,6 +21,11 @@ import {
   type TargetPageOptions,
 } from "./targets_page.ts";
 
+/** vmagent's notice on `/service-discovery` when `-promscrape.dropOriginalLabels` is set. */
+export const NO_ORIGINAL_LABELS_DISCOVERY =
+  "Discovered targets are unavailable, set <b>-promscrape.dropOriginalLabels=false</b> " +
+  "command-line flag to enable it";
+
 /** `shard-1, shard-2`, each linked when a member URL template (`%d` = member number) is set. */
 export function shardLinks(members: readonly number[], memberURLTemplate: string): string {
   return members.map((m) => {
@@ -37,7 +42,8 @@ export function shardLinksHtml(members: readonly number[], memberURLTemplate: st
 
 /**
  * Returns the `/service-discovery` handler (HTML). Accepts the `/targets` filters; they
- * narrow the active targets, as in vmagent.
+ * narrow the active targets, as in vmagent. Under `dropOriginalLabels` the page holds only
+ * the filters and vmagent's notice that discovered targets are unavailable.
  *
  * @example
  * ```ts
@@ -52,8 +58,14 @@ export function serviceDiscoveryPageHandler(
     const snap = options.view.current();
     const grouped = groupTargetsByJob(snap, filter, options);
     const template = snap.clusterOptions.memberURLTemplate;
-    let body = filterFormHtml(filter);
+    const hasOriginalLabels = options.dropOriginalLabels !== true;
+    let body = filterFormHtml(filter, { hasOriginalLabels });
     if (grouped.error !== "") body += `<div class="error">${escapeHtml(grouped.error)}</div>`;
+    if (!hasOriginalLabels) {
+      // vmagent HEAD lists nothing then: it keeps no discovered labels and no dropped targets.
+      body += `<div class="warn" role="alert">${NO_ORIGINAL_LABELS_DISCOVERY}</div>\n`;
+      return htmlPage("Discovered Targets", body);
+    }
     if (snap.droppedTotal > snap.maxDroppedTargets) {
       body +=
         `<div class="warn">The list of dropped targets below is incomplete: ${snap.droppedTotal} ` +

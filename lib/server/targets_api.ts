@@ -31,7 +31,9 @@ export interface TargetStatusOptions {
  * `scrapePool=<job>` filters the active ones. Active targets carry discoveredLabels, labels,
  * scrapePool, scrapeUrl, lastError, lastScrape (RFC3339Nano), lastScrapeDuration (seconds),
  * lastSamplesScraped and health; dropped ones only discoveredLabels. Both are ordered by
- * discovered `__address__`, as vmagent orders them.
+ * discovered `__address__`, as vmagent orders them. Under `-promscrape.dropOriginalLabels`
+ * (see `DiscoveryManagerOptions`) targets carry no discovered labels, so active targets show
+ * `"discoveredLabels":{}` and `droppedTargets` is empty, as in vmagent HEAD.
  *
  * @example
  * ```ts

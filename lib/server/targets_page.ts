@@ -33,7 +33,18 @@ export interface TargetPageOptions extends TargetStatusOptions {
    * @default lib/relabel's series selector (the `if:` syntax)
    */
   compileSelector?: (selector: string) => (labels: readonly Label[]) => boolean;
+  /**
+   * `-promscrape.dropOriginalLabels`: targets carry no original labels, so the pages say so
+   * instead of showing them, as vmagent HEAD does.
+   * @default false
+   */
+  dropOriginalLabels?: boolean;
 }
+
+/** vmagent's notice on `/targets` when `-promscrape.dropOriginalLabels` is set. */
+export const NO_ORIGINAL_LABELS_TARGETS =
+  "Some debugging information is not available, set <b>-promscrape.dropOriginalLabels=false</b> " +
+  "command-line flag to enable it";
 
 /** One job's targets after the filters. */
 export interface JobTargets {
@@ -137,6 +148,10 @@ function keepTargets(jobs: JobTargets[], keep: (t: ScrapeTarget) => boolean): Jo
  * scrape_duration=Nms, scrape_response_size=NB, samples_scraped=N, error=<text>`; then
  * `job=<job> (0/0 up)` for jobs without active targets.
  *
+ * Under `dropOriginalLabels` the text shows `originalLabels=, ` (empty, as vmagent prints
+ * missing original labels) and the HTML page warns that debugging information is missing,
+ * showing `(N/A)` instead of the target response link and no original labels.
+ *
  * @example
  * ```ts
  * const handler = targetsPageHandler({ view: manager, statusOf });
@@ -150,18 +165,31 @@ export function targetsPageHandler(options: TargetPageOptions): (req: Request) =
     const snap = options.view.current();
     const grouped = groupTargetsByJob(snap, filter, options);
     const now = (options.now ?? Date.now)();
+    const hasOriginalLabels = options.dropOriginalLabels !== true;
     if ((req.headers.get("Accept") ?? "").includes("text/html")) {
-      return htmlPage("Active Targets", targetsHtml(grouped, filter, now));
+      return htmlPage("Active Targets", targetsHtml(grouped, filter, now, hasOriginalLabels));
     }
-    return new Response(targetsText(grouped, filter, now), {
+    return new Response(targetsText(grouped, filter, now, { hasOriginalLabels }), {
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   };
 }
 
+/** Options of {@linkcode targetsText} and {@linkcode filterFormHtml}. */
+export interface OriginalLabelsOptions {
+  /** False under `-promscrape.dropOriginalLabels`. @default true */
+  hasOriginalLabels?: boolean;
+}
+
 /** The plain-text body of `/targets`. */
-export function targetsText(grouped: TargetsByJob, filter: TargetFilter, now: number): string {
+export function targetsText(
+  grouped: TargetsByJob,
+  filter: TargetFilter,
+  now: number,
+  options: OriginalLabelsOptions = {},
+): string {
   if (grouped.error !== "") return grouped.error;
+  const hasOriginal = options.hasOriginalLabels !== false;
   let out = "";
   for (const j of grouped.jobs) {
     out += `job=${j.job} (${j.up}/${j.total} up)\n`;
@@ -169,7 +197,8 @@ export function targetsText(grouped: TargetsByJob, filter: TargetFilter, now: nu
       out += `\tstate=${s.health === "up" ? "up" : "down"}, endpoint=${maskUrl(t.scrapeUrl)}, ` +
         `labels=${formatLabels(displayLabels(t.labels))}, ` +
         (filter.showOriginalLabels
-          ? `originalLabels=${formatLabels(displayLabels(t.discoveredLabels))}, `
+          // vmagent prints missing original labels as an empty string.
+          ? `originalLabels=${hasOriginal ? formatLabels(displayLabels(t.discoveredLabels)) : ""}, `
           : "") +
         `scrapes_total=${s.scrapesTotal}, scrapes_failed=${s.scrapesFailed}, ` +
         `last_scrape=${sinceText(s.lastScrape, now)}, scrape_duration=${
@@ -185,8 +214,12 @@ export function targetsText(grouped: TargetsByJob, filter: TargetFilter, now: nu
   return out;
 }
 
-/** The filter form shared by `/targets` and `/service-discovery`. */
-export function filterFormHtml(filter: TargetFilter): string {
+/**
+ * The filter form shared by `/targets` and `/service-discovery`; the original labels
+ * toggle is left out when there are none.
+ */
+export function filterFormHtml(filter: TargetFilter, options: OriginalLabelsOptions = {}): string {
+  const hasOriginal = options.hasOriginalLabels !== false;
   const q = (over: Record<string, string>) =>
     escapeHtml(
       "?" + new URLSearchParams({
@@ -197,10 +230,12 @@ export function filterFormHtml(filter: TargetFilter): string {
         ...over,
       }).toString(),
     );
+  const toggle = hasOriginal
+    ? ` | <a href="${q({ show_original_labels: String(!filter.showOriginalLabels) })}">` +
+      `${filter.showOriginalLabels ? "Hide" : "Show"} original labels</a>`
+    : "";
   return `<p><a href="${q({ show_only_unhealthy: "false" })}">All</a> | ` +
-    `<a href="${q({ show_only_unhealthy: "true" })}">Unhealthy</a> | ` +
-    `<a href="${q({ show_original_labels: String(!filter.showOriginalLabels) })}">` +
-    `${filter.showOriginalLabels ? "Hide" : "Show"} original labels</a></p>
+    `<a href="${q({ show_only_unhealthy: "true" })}">Unhealthy</a>${toggle}</p>
 <form method="get">
 <label>Endpoint filter (regexp): <input type="text" name="endpoint_search" value="${
       escapeHtml(filter.endpointSearch)
@@ -222,9 +257,15 @@ export function healthBadge(health: ScrapeStatus["health"]): string {
   return `<span class="badge unknown">UNKNOWN</span>`;
 }
 
-function targetsHtml(grouped: TargetsByJob, filter: TargetFilter, now: number): string {
-  let body = filterFormHtml(filter);
+function targetsHtml(
+  grouped: TargetsByJob,
+  filter: TargetFilter,
+  now: number,
+  hasOriginal: boolean,
+): string {
+  let body = filterFormHtml(filter, { hasOriginalLabels: hasOriginal });
   if (grouped.error !== "") body += `<div class="error">${escapeHtml(grouped.error)}</div>`;
+  if (!hasOriginal) body += `<div class="warn" role="alert">${NO_ORIGINAL_LABELS_TARGETS}</div>\n`;
   const jobs = [
     ...grouped.jobs,
     ...grouped.emptyJobs.map((job) => ({ job, up: 0, total: 0, targets: [] })),
@@ -238,10 +279,12 @@ function targetsHtml(grouped: TargetsByJob, filter: TargetFilter, now: number): 
       const shown = maskUrl(t.scrapeUrl);
       body += `<tr${s.health === "down" ? ' class="down"' : ""}>` +
         `<td><a href="${escapeHtml(shown)}" target="_blank">${escapeHtml(shown)}</a> ` +
-        `(<a href="target_response?id=${escapeHtml(t.id)}" target="_blank">response</a>)</td>` +
-        `<td>${healthBadge(s.health)}</td>` +
+        (hasOriginal
+          ? `(<a href="target_response?id=${escapeHtml(t.id)}" target="_blank">response</a>)`
+          : "(N/A)") +
+        `</td><td>${healthBadge(s.health)}</td>` +
         `<td class="labels">${labelsHtml(t.labels)}` +
-        (filter.showOriginalLabels
+        (filter.showOriginalLabels && hasOriginal
           ? `<br><small>original: ${labelsHtml(t.discoveredLabels)}</small>`
           : "") +
         `</td><td>${s.scrapesTotal}</td><td>${s.scrapesFailed}</td>` +

@@ -34,6 +34,13 @@ export interface BuildOptions {
   maxDroppedTargets?: number;
   /** Where per-target errors go. @default getLogger("promscrape") */
   log?: Logger;
+  /**
+   * `-promscrape.dropOriginalLabels`: do not keep the labels before relabeling, to save
+   * memory. Active targets get empty `discoveredLabels` and dropped targets are neither
+   * listed nor counted, as vmagent HEAD then registers no dropped target.
+   * @default false
+   */
+  dropOriginalLabels?: boolean;
 }
 
 /** What {@linkcode buildScrapeTargets} returns. */
@@ -69,9 +76,12 @@ export function buildScrapeTargets(
   const type = options.discoveryType ?? "static_configs";
   const maxDropped = options.maxDroppedTargets ?? Infinity;
   const log = options.log ?? getLogger("promscrape");
-  const ctx: Ctx = { job, type, cluster, jobPart: jobKeyPart(job) };
+  const keepOriginal = options.dropOriginalLabels !== true;
+  const ctx: Ctx = { job, type, cluster, jobPart: jobKeyPart(job), keepOriginal };
   const result: BuildResult = { active: [], dropped: [], droppedTotal: 0, cluster: [] };
   const drop = (d: DroppedTarget) => {
+    // vmagent HEAD registers a dropped target only together with its original labels.
+    if (!keepOriginal) return;
     result.droppedTotal++;
     if (result.dropped.length < maxDropped) result.dropped.push(d);
   };
@@ -120,6 +130,8 @@ interface Ctx {
   type: string;
   cluster: Readonly<ClusterOptions>;
   jobPart: string;
+  /** False under `-promscrape.dropOriginalLabels`. */
+  keepOriginal: boolean;
 }
 
 type Outcome =
@@ -139,7 +151,9 @@ function buildOne(ctx: Ctx, discoveredLabels: Label[]): Outcome {
   const members = ownerMembersForHash(hash, cluster.membersCount, cluster.replicationFactor);
   const owned = cluster.membersCount <= 1 || members.includes(cluster.memberNum);
   const finished = finish(ctx, labels);
-  if (typeof finished !== "string") finished.discoveredLabels = discoveredLabels;
+  if (typeof finished !== "string" && ctx.keepOriginal) {
+    finished.discoveredLabels = discoveredLabels;
+  }
   const clusterTarget = typeof finished === "string"
     ? undefined
     : { target: finished, shardHash: hash.toString(16).padStart(16, "0"), members };

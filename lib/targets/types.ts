@@ -21,7 +21,10 @@ export interface ScrapeTarget {
   scrapeUrl: string;
   /** Final target labels (no `__` labels), sorted by name; include `job` and `instance`. */
   labels: Label[];
-  /** Labels before relabeling, for `/service-discovery` and `discoveredLabels`. */
+  /**
+   * Labels before relabeling, for `/service-discovery` and `discoveredLabels`; empty under
+   * `-promscrape.dropOriginalLabels`.
+   */
   discoveredLabels: Label[];
   /** Milliseconds, after `__scrape_interval__`. */
   scrapeInterval: number;

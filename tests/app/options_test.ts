@@ -90,14 +90,21 @@ Deno.test("routerFlagOptions() maps -http.pathPrefix, -http.header.* and -http.d
   });
 });
 
-Deno.test("withAttachMetadataFlags() turns attach_metadata on for every entry when the flags say so", () => {
-  const sd = (node: boolean, namespace: boolean): KubernetesSDConfig => ({
-    role: "pod",
-    namespaces: { ownNamespace: false, names: [] },
-    selectors: [],
-    attachMetadata: { node, namespace },
-    http: { headers: [], followRedirects: true },
-  });
+Deno.test("withAttachMetadataFlags() applies the flags only to entries without an attach_metadata section", () => {
+  const NODE = "-promscrape.kubernetes.attachNodeMetadataAll";
+  const NS = "-promscrape.kubernetes.attachNamespaceMetadataAll";
+  // `section` undefined: no attach_metadata written; else its node and namespace values.
+  const sd = (section?: { node: boolean; namespace: boolean }): KubernetesSDConfig => {
+    const out: KubernetesSDConfig = {
+      role: "pod",
+      namespaces: { ownNamespace: false, names: [] },
+      selectors: [],
+      attachMetadata: section ?? { node: false, namespace: false },
+      http: { headers: [], followRedirects: true },
+    };
+    if (section !== undefined) out.attachMetadataSet = true;
+    return out;
+  };
   const f = (
     argv: string[],
     input: KubernetesSDConfig,
@@ -109,26 +116,20 @@ Deno.test("withAttachMetadataFlags() turns attach_metadata on for every entry wh
     assert.deepEqual(input, before, "the config entry is not modified");
     assert.deepEqual({ ...got, attachMetadata: before.attachMetadata }, before);
   };
-  f([], sd(false, false), { node: false, namespace: false });
-  f([], sd(true, false), { node: true, namespace: false });
-  f(["-promscrape.kubernetes.attachNodeMetadataAll"], sd(false, false), {
-    node: true,
-    namespace: false,
-  });
-  f(["-promscrape.kubernetes.attachNamespaceMetadataAll"], sd(false, true), {
-    node: false,
-    namespace: true,
-  });
-  f(
-    [
-      "-promscrape.kubernetes.attachNodeMetadataAll",
-      "-promscrape.kubernetes.attachNamespaceMetadataAll",
-    ],
-    sd(false, false),
-    { node: true, namespace: true },
-  );
-  const same = sd(true, true);
-  assert.equal(withAttachMetadataFlags(same, parse([])), same);
+  // No section: the flags are the values.
+  f([], sd(), { node: false, namespace: false });
+  f([NODE], sd(), { node: true, namespace: false });
+  f([NS], sd(), { node: false, namespace: true });
+  f([NODE, NS], sd(), { node: true, namespace: true });
+  // A section: its values win, an omitted one stays false.
+  f([], sd({ node: true, namespace: false }), { node: true, namespace: false });
+  f([NODE], sd({ node: false, namespace: false }), { node: false, namespace: false });
+  f([NODE, NS], sd({ node: false, namespace: true }), { node: false, namespace: true });
+  f([NODE, NS], sd({ node: true, namespace: false }), { node: true, namespace: false });
+  const written = sd({ node: false, namespace: false });
+  assert.equal(withAttachMetadataFlags(written, parse([NODE, NS])), written);
+  const unwritten = sd();
+  assert.equal(withAttachMetadataFlags(unwritten, parse([])), unwritten);
 });
 
 Deno.test("scrapePoolOptions() takes the external labels of the given config and the member label", () => {

@@ -290,3 +290,32 @@ Deno.test("parseConfig() keeps DEFAULT_JOB in step with a job that sets nothing"
   assert.equal(jobName, "a");
   assert.deepEqual(rest, DEFAULT_JOB);
 });
+
+Deno.test("parseConfig() records whether a kubernetes_sd_configs entry has an attach_metadata section", () => {
+  const f = (
+    entry: string,
+    want: { attachMetadata: { node: boolean; namespace: boolean }; attachMetadataSet?: boolean },
+  ) => {
+    const sd = parse(
+      `scrape_configs:\n- job_name: k\n  kubernetes_sd_configs:\n  - {role: pod${entry}}\n`,
+    ).scrapeConfigs[0].kubernetesSdConfigs[0];
+    assert.deepEqual(
+      { attachMetadata: sd.attachMetadata, attachMetadataSet: sd.attachMetadataSet },
+      { attachMetadataSet: undefined, ...want },
+      entry,
+    );
+  };
+  const off = { node: false, namespace: false };
+  f("", { attachMetadata: off });
+  f(", attach_metadata: null", { attachMetadata: off });
+  f(", attach_metadata: {}", { attachMetadata: off, attachMetadataSet: true });
+  f(", attach_metadata: {node: false}", { attachMetadata: off, attachMetadataSet: true });
+  f(", attach_metadata: {node: true}", {
+    attachMetadata: { node: true, namespace: false },
+    attachMetadataSet: true,
+  });
+  f(", attach_metadata: {namespace: true}", {
+    attachMetadata: { node: false, namespace: true },
+    attachMetadataSet: true,
+  });
+});

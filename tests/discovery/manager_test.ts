@@ -133,6 +133,50 @@ Deno.test("DiscoveryManager drops duplicates per discovery type, logging each on
   await quiet.manager.stop();
 });
 
+Deno.test("DiscoveryManager keeps no original labels and lists no dropped target under dropOriginalLabels", async () => {
+  const config = configOf({
+    scrape_configs: [{
+      job_name: "a",
+      // Three h:1 targets that differ only before relabeling: two duplicates.
+      static_configs: [
+        { targets: ["h:1", "h:2", "x:1"], labels: { src: "a" } },
+        { targets: ["h:1"], labels: { src: "b" } },
+        { targets: ["h:1"], labels: { src: "c" } },
+      ],
+      relabel_configs: [
+        { source_labels: ["__address__"], regex: "x:.*", action: "drop" },
+        { regex: "src", action: "labeldrop" },
+      ],
+    }],
+  });
+  const f = async (dropOriginalLabels: boolean, want: {
+    discovered: number[];
+    dropped: string[];
+    droppedTotal: number;
+  }) => {
+    const { manager, log, calls } = setup({ dropOriginalLabels });
+    manager.update(config);
+    const snap = manager.current();
+    assert.deepEqual(urls(snap.active), ["http://h:1/metrics", "http://h:2/metrics"]);
+    assert.deepEqual(calls.at(-1), snap.active);
+    assert.deepEqual(snap.active.map((t) => t.discoveredLabels.length), want.discovered);
+    assert.deepEqual(snap.dropped.map((d) => d.reason), want.dropped);
+    assert.equal(snap.droppedTotal, want.droppedTotal);
+    // Duplicates are still found and each one is logged once per reload.
+    assert.equal(log.errors.length, 2, log.errors.join("\n"));
+    for (const e of log.errors) assert.match(e, /^skipping duplicate scrape target/);
+    manager.rebuild();
+    assert.equal(log.errors.length, 2, "not logged again before a reload");
+    await manager.stop();
+  };
+  await f(false, {
+    discovered: [7, 7],
+    dropped: ["relabeling", "duplicate", "duplicate"],
+    droppedTotal: 3,
+  });
+  await f(true, { discovered: [0, 0], dropped: [], droppedTotal: 0 });
+});
+
 Deno.test("DiscoveryManager.update() keeps unchanged discoverers running and restarts changed ones", async () => {
   const { manager, fakes, calls, timer } = setup();
   const jobs = (secondRole: string, relabel: unknown[]) => ({

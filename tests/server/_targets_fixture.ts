@@ -10,12 +10,16 @@ await initXXHash64();
 /** 2024-05-06T07:08:09.120Z */
 export const NOW = Date.UTC(2024, 4, 6, 7, 8, 9, 120);
 
-/** Jobs: `node` (h1 up, h2 down, h3 never scraped), `web` (one dropped by relabeling, one active), `empty`. */
-export function fixture(cluster: ClusterFlags = {}) {
+/**
+ * Jobs: `node` (h1 up, h2 down, h3 never scraped), `web` (one dropped by relabeling, one active), `empty`.
+ * `dropOriginalLabels` is `-promscrape.dropOriginalLabels` for the manager.
+ */
+export function fixture(cluster: ClusterFlags = {}, opts: { dropOriginalLabels?: boolean } = {}) {
   const manager = new DiscoveryManager({
     log: memLog(),
     setTimer: () => () => {},
     cluster: validateClusterOptions(cluster),
+    dropOriginalLabels: opts.dropOriginalLabels,
   });
   manager.update(configOf({
     scrape_configs: [

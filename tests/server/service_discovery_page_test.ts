@@ -82,3 +82,34 @@ Deno.test("serviceDiscoveryPageHandler() never shows credentials from discovered
     assert.ok(html.includes("user:xxxxx@w2:80"));
   }
 });
+
+Deno.test("serviceDiscoveryPageHandler() shows only vmagent's notice under -promscrape.dropOriginalLabels", async () => {
+  const f = async (query: string, wantError: boolean) => {
+    const d = fixture({}, { dropOriginalLabels: true });
+    const html = await serviceDiscoveryPageHandler({
+      view: d.manager,
+      statusOf: d.statusOf,
+      now: d.now,
+      dropOriginalLabels: true,
+    })(new Request(`http://localhost/service-discovery${query}`)).text();
+    assert.ok(
+      html.includes(
+        "Discovered targets are unavailable, set <b>-promscrape.dropOriginalLabels=false</b> " +
+          "command-line flag to enable it",
+      ),
+      query,
+    );
+    assert.ok(!html.includes("<h2>"), "no job is listed");
+    assert.ok(!html.includes("DROPPED"));
+    assert.ok(!html.includes("original labels"), "no original labels toggle");
+    assert.ok(html.includes('name="endpoint_search"'), "the filter form stays");
+    assert.equal(html.includes("cannot parse"), wantError, query);
+  };
+  await f("", false);
+  await f("?show_only_unhealthy=true", false);
+  await f("?endpoint_search=(", true);
+  // Without the option the same page lists the jobs.
+  const html = await page(fixture());
+  assert.ok(!html.includes("Discovered targets are unavailable"));
+  assert.ok(html.includes("Show original labels"));
+});

@@ -65,3 +65,30 @@ Deno.test("targetsApiHandler() honours state and scrapePool", async () => {
   await f("?scrapePool=web&state=active", 1, 0);
   await f("?scrapePool=missing", 0, 1);
 });
+
+Deno.test("targetsApiHandler() shows empty discoveredLabels and no dropped targets under -promscrape.dropOriginalLabels", async () => {
+  const dropping = fixture({}, { dropOriginalLabels: true });
+  const h = targetsApiHandler({ view: dropping.manager, statusOf: dropping.statusOf, now });
+  const f = async (query: string, want: { instances: string[]; dropped: number }) => {
+    const res = h(new Request(`http://localhost/api/v1/targets${query}`));
+    const text = await res.text();
+    const json = JSON.parse(text);
+    const active = json.data.activeTargets as { discoveredLabels: object; labels: object }[];
+    assert.deepEqual(
+      active.map((t) => (t.labels as { instance: string }).instance).sort(),
+      want.instances,
+      query,
+    );
+    for (const t of active) assert.deepEqual(t.discoveredLabels, {}, query);
+    assert.equal(json.data.droppedTargets.length, want.dropped, query);
+    assert.ok(!text.includes("s3cret"));
+  };
+  await f("", { instances: ["h1:1", "h2:1", "h3:1", "w2"], dropped: 0 });
+  await f("?state=dropped", { instances: [], dropped: 0 });
+  await f("?scrapePool=node", { instances: ["h1:1", "h2:1", "h3:1"], dropped: 0 });
+  const text = await h(new Request("http://localhost/api/v1/targets?scrapePool=web")).text();
+  assert.ok(
+    text.startsWith('{"status":"success","data":{"activeTargets":[{"discoveredLabels":{},'),
+  );
+  assert.ok(text.endsWith('"droppedTargets":[]}}'), text);
+});

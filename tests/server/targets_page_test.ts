@@ -74,6 +74,48 @@ Deno.test("targetsPageHandler() answers HTML when Accept asks for it, escaping e
   assert.ok(!all.includes("s3cret"), "credentials never shown");
 });
 
+Deno.test("targetsPageHandler() shows no original labels under -promscrape.dropOriginalLabels", async () => {
+  const d = fixture({}, { dropOriginalLabels: true });
+  const h = targetsPageHandler({
+    view: d.manager,
+    statusOf: d.statusOf,
+    now: d.now,
+    dropOriginalLabels: true,
+  });
+  const body = (query: string, accept = "*/*") =>
+    h(new Request(`http://localhost/targets${query}`, { headers: { Accept: accept } })).text();
+  const f = async (query: string, want: string) => assert.equal(await body(query), want, query);
+  // Plain text: as without the flag, except that original labels print empty, as vmagent's do.
+  const noOrig = (line: string) =>
+    line.replace(", scrapes_total=", ", originalLabels=, scrapes_total=");
+  await f("", `job=node (1/3 up)\n${H1}${H2}${H3}job=web (0/1 up)\n${W2}job=empty (0/0 up)\n`);
+  await f("?show_original_labels=true&endpoint_search=h1", `job=node (1/3 up)\n${noOrig(H1)}`);
+  await f(
+    "?show_original_labels=1",
+    `job=node (1/3 up)\n${noOrig(H1)}${noOrig(H2)}${noOrig(H3)}job=web (0/1 up)\n${noOrig(W2)}` +
+      "job=empty (0/0 up)\n",
+  );
+  // HTML: vmagent's notice, no response links, no original labels.
+  const html = await body("?show_original_labels=true", "text/html");
+  assert.ok(
+    html.includes(
+      "Some debugging information is not available, set <b>-promscrape.dropOriginalLabels=false</b> " +
+        "command-line flag to enable it",
+    ),
+  );
+  assert.ok(html.includes("node (1/3 up)"));
+  assert.equal(html.split("(N/A)").length - 1, 4, "one (N/A) per target");
+  assert.ok(!html.includes("target_response?id="));
+  assert.ok(!html.includes("original:"));
+  assert.ok(!html.includes("original labels"), "no original labels toggle");
+  // Without the option: links, original labels and the toggle.
+  const kept = (await get("?show_original_labels=true", "text/html")).text;
+  assert.ok(!kept.includes("Some debugging information is not available"));
+  assert.ok(!kept.includes("(N/A)"));
+  assert.ok(kept.includes("original: "));
+  assert.ok(kept.includes("Hide original labels"));
+});
+
 Deno.test("maskUrl() hides passwords in URLs and addresses", async () => {
   const { maskUrl } = await import("../../lib/server/_status_html.ts");
   const f = (s: string, want: string) => assert.equal(maskUrl(s), want);

@@ -317,3 +317,69 @@ Deno.test("buildScrapeTargets() caps the dropped list but counts every dropped t
   assert.equal(r.dropped.length, 2);
   assert.equal(r.droppedTotal, 3);
 });
+
+Deno.test("buildScrapeTargets() keeps no original labels and lists no dropped target under dropOriginalLabels", () => {
+  const job = jobOf({
+    relabel_configs: [
+      { source_labels: ["env"], regex: "dev", action: "drop" },
+      {
+        source_labels: ["__address__"],
+        regex: "nourl.*",
+        target_label: "__address__",
+        replacement: "",
+      },
+    ],
+  });
+  const groups: DiscoveredGroup[] = [
+    { targets: ["h:1", "h:2"], labels: [["env", "prod"]] },
+    { targets: ["d:1"], labels: [["env", "dev"]] },
+    { targets: ["nourl:1"], labels: [] },
+  ];
+  const f = (options: BuildOptions, want: { discovered: number[]; dropped: string[] }) => {
+    const r = buildScrapeTargets(job, groups, options);
+    const name = JSON.stringify(options);
+    assert.deepEqual(r.active.map((t) => t.scrapeUrl), [
+      "http://h:1/metrics",
+      "http://h:2/metrics",
+    ], name);
+    assert.deepEqual(r.active.map((t) => t.discoveredLabels.length), want.discovered, name);
+    assert.deepEqual(r.dropped.map((d) => d.reason), want.dropped, name);
+    assert.equal(r.droppedTotal, want.dropped.length, name);
+    // The final labels, key and id do not depend on the original labels.
+    const kept = buildScrapeTargets(job, groups);
+    assert.deepEqual(
+      r.active.map((t) => [t.key, t.id, t.labels]),
+      kept.active.map((t) => [
+        t.key,
+        t.id,
+        t.labels,
+      ]),
+    );
+  };
+  f({}, { discovered: [7, 7], dropped: ["relabeling", "missing scrape URL"] });
+  f({ dropOriginalLabels: false }, {
+    discovered: [7, 7],
+    dropped: ["relabeling", "missing scrape URL"],
+  });
+  f({ dropOriginalLabels: true }, { discovered: [0, 0], dropped: [] });
+});
+
+Deno.test("buildScrapeTargets() still lists sharded-out targets for /cluster under dropOriginalLabels", () => {
+  const job = jobOf({});
+  const targets = Array.from({ length: 8 }, (_, i) => `h${i}:1`);
+  const cluster = validateClusterOptions({ membersCount: 2, memberNum: "0" });
+  const kept = buildScrapeTargets(job, [{ targets, labels: [] }], { cluster });
+  const r = buildScrapeTargets(job, [{ targets, labels: [] }], {
+    cluster,
+    dropOriginalLabels: true,
+  });
+  assert.ok(kept.dropped.length > 0 && kept.active.length > 0, "both members own some targets");
+  assert.deepEqual(r.active.map((t) => t.key), kept.active.map((t) => t.key));
+  assert.deepEqual(r.dropped, []);
+  assert.equal(r.droppedTotal, 0);
+  assert.deepEqual(
+    r.cluster.map((c) => [c.target.key, c.members]),
+    kept.cluster.map((c) => [c.target.key, c.members]),
+  );
+  for (const c of r.cluster) assert.deepEqual(c.target.discoveredLabels, []);
+});
