@@ -56,7 +56,8 @@ export function agentCommand(
   }
   // Deno.execPath() is the real deno binary (not the npm wrapper), so the pid we
   // read in /proc is the agent itself. The permission set is the one `deno task start` uses.
-  // BENCH_OURS_DENO_FLAGS: extra deno flags for ours, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  // BENCH_OURS_DENO_FLAGS: extra deno flags for ours, e.g. "--inspect=127.0.0.1:9339" (to attach a
+  // profiler) or "--v8-flags=--max-old-space-size=320".
   const extra = (Deno.env.get("BENCH_OURS_DENO_FLAGS") ?? "").split(" ").filter((a) => a !== "");
   return {
     cmd: Deno.execPath(),

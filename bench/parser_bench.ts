@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { applyRelabeling } from "../lib/relabel/mod.ts";
 import { parsePrometheusText, type RowVisitor, scanPrometheusText } from "../lib/scrape/parser.ts";
 import { TargetProcessor, type TargetProcessorConfig } from "../lib/scrape/target_processor.ts";
-import type { Sink, TimeSeries } from "../lib/util/series.ts";
+import type { EncodedSeriesBatch, Sink, TimeSeries } from "../lib/util/series.ts";
 import { SCRAPE_TEXTS, SERIES, TARGET_LABELS } from "./_fixtures.ts";
 
 let rows = 0;
@@ -50,9 +50,14 @@ Deno.bench(
 );
 
 let pushed = 0;
-const SINK: Sink = {
+// Takes encoded batches, as remote write does (a push-only sink would get decoded labels).
+const SINK: Sink & { pushEncoded(b: EncodedSeriesBatch): boolean } = {
   push(series: TimeSeries[]) {
     pushed += series.length;
+    return true;
+  },
+  pushEncoded(batch: EncodedSeriesBatch) {
+    pushed += batch.length;
     return true;
   },
 };

@@ -9,7 +9,12 @@ import { escapeLabelValue } from "../queue/_metrics.ts";
 import { FastQueue } from "../queue/fast_queue.ts";
 import type { RelabelRule } from "../relabel/types.ts";
 import { getLogger } from "../util/log.ts";
-import type { Label, TimeSeries } from "../util/series.ts";
+import {
+  encodedBatchToSeries,
+  type EncodedSeriesBatch,
+  type Label,
+  type TimeSeries,
+} from "../util/series.ts";
 import { addJitter } from "../util/backoff.ts";
 import type { Clock } from "../util/clock.ts";
 import type { RemoteWriteClient, RemoteWriteURLOptions } from "./options.ts";
@@ -214,6 +219,19 @@ export class UrlPipeline {
     return this.#ps.tryPush(tss);
   }
 
+  /**
+   * As {@linkcode tryPush} for the series `[from, to)` of an encoded batch: with no
+   * relabeling and no extra labels here, their label bytes go into the batch as they are.
+   */
+  tryPushEncoded(batch: EncodedSeriesBatch, from: number, to: number): boolean {
+    if (this.#closing !== undefined) return false;
+    if (this.#rules.length > 0 || this.#c.extraLabels.length > 0) {
+      return this.tryPush(encodedBatchToSeries(batch, from, to));
+    }
+    this.#rowsPushedAfterRelabel.add(to - from);
+    return this.#ps.tryPushEncoded(batch, from, to);
+  }
+
   #applyRelabeling(): ApplyRelabeling {
     const f = this.#c.applyRelabeling;
     if (f === undefined) {
@@ -256,6 +274,7 @@ export class UrlPipeline {
       if (!done) return; // stopped while retrying: close() writes the block back in order
       fq.setRemoteFailing(false);
       fq.ack(lease);
+      this.#ps.recycle(lease.block);
     }
     // Shutting down: send what is still in memory, one attempt each, until the deadline.
     while (!this.#abort.signal.aborted) {

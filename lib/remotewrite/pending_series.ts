@@ -15,7 +15,7 @@
 import type { Histogram } from "../metrics/registry.ts";
 import { MAX_BLOCK_SIZE } from "../queue/file_queue.ts";
 import type { Logger } from "../util/log.ts";
-import type { Label, Sample, TimeSeries } from "../util/series.ts";
+import type { EncodedSeriesBatch, Label, Sample, TimeSeries } from "../util/series.ts";
 import { snappyCompress, snappyMaxCompressedLength } from "./snappy.ts";
 import { WriteRequestBuilder } from "./write_request_encoder.ts";
 
@@ -38,6 +38,9 @@ export interface PendingSeriesOptions {
   log: Logger;
 }
 
+/** Sent blocks kept for reuse. */
+const MAX_FREE_BLOCKS = 8;
+
 /** See the module docs. */
 export class PendingSeries {
   readonly #b: WriteRequestBuilder;
@@ -46,6 +49,10 @@ export class PendingSeries {
   readonly #maxQueueBlock: number;
   readonly #o: PendingSeriesOptions;
   #zbuf = new Uint8Array(0);
+  /** Buffers of sent blocks, for the next blocks (see {@linkcode recycle}). */
+  readonly #free: ArrayBuffer[] = [];
+  /** Buffers this batcher allocated: only those are taken back. */
+  readonly #own = new WeakSet<ArrayBuffer>();
 
   constructor(options: PendingSeriesOptions) {
     this.#o = options;
@@ -84,6 +91,37 @@ export class PendingSeries {
       }
       const ts = series[i];
       if (!this.#add(ts.labels, ts.samples, 0, ts.samples.length)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * As {@linkcode tryPush} for the series `[from, to)` of an encoded batch: their
+   * label bytes are copied into the request as they are.
+   */
+  tryPushEncoded(batch: EncodedSeriesBatch, from = 0, to: number = batch.length): boolean {
+    const maxLabels = 10 * this.#maxRows;
+    const b = this.#b;
+    const { labelBuf, labelStart, labelLen, labelCount, values, timestamps } = batch;
+    for (let i = from; i < to; i++) {
+      if (b.sampleCount >= this.#maxRows || b.labelCount >= maxLabels) {
+        if (!this.tryFlush()) return false;
+      }
+      const len = labelLen[i];
+      const v = values[i];
+      const ts = timestamps[i];
+      const size = b.encodedRecordSize(len, v, ts);
+      if (size > this.#maxBlock) {
+        this.#o.log.warn(
+          `dropping a sample for metric with ${labelCount[i]} labels exceeding ` +
+            `-remoteWrite.maxBlockSize=${this.#maxBlock} bytes`,
+        );
+        continue;
+      }
+      if (b.byteLength > 0 && b.byteLength + size > this.#maxBlock) {
+        if (!this.tryFlush()) return false;
+      }
+      b.addEncoded(labelBuf, labelStart[i], len, labelCount[i], v, ts);
     }
     return true;
   }
@@ -129,6 +167,28 @@ export class PendingSeries {
     return true;
   }
 
+  /**
+   * Takes back a block this batcher made once nothing refers to it any more (it
+   * was sent and acknowledged), so the next block reuses its memory instead of
+   * leaving garbage for the GC. Blocks from elsewhere are ignored.
+   */
+  recycle(block: Uint8Array): void {
+    const buf = block.buffer as ArrayBuffer;
+    if (this.#free.length < MAX_FREE_BLOCKS && this.#own.has(buf)) {
+      this.#own.delete(buf);
+      this.#free.push(buf);
+    }
+  }
+
+  #newBlock(size: number): Uint8Array {
+    let buf = this.#free.pop();
+    if (buf === undefined || buf.byteLength < size) {
+      buf = new ArrayBuffer(size + (size >> 3));
+    }
+    this.#own.add(buf);
+    return new Uint8Array(buf, 0, size);
+  }
+
   /** Compresses a run of whole series records; splits it when the block is too big for the queue. */
   #pushRecords(data: Uint8Array, series: number, push: (block: Uint8Array) => boolean): boolean {
     const need = snappyMaxCompressedLength(data.length);
@@ -137,7 +197,8 @@ export class PendingSeries {
     }
     const packed = snappyCompress(data, this.#zbuf);
     if (packed.length <= this.#maxQueueBlock) {
-      const block = packed.slice();
+      const block = this.#newBlock(packed.length);
+      block.set(packed);
       if (!push(block)) return false;
       this.#o.blockSizeRows?.update(series);
       this.#o.blockSizeBytes?.update(block.length);

@@ -20,7 +20,13 @@ import { applyRelabeling as defaultApplyRelabeling } from "../relabel/mod.ts";
 import type { RelabelRule } from "../relabel/types.ts";
 import { createHttpClient } from "../util/http_client.ts";
 import { getLogger } from "../util/log.ts";
-import type { Label, Sink, TimeSeries } from "../util/series.ts";
+import {
+  encodedBatchToSeries,
+  type EncodedSeriesBatch,
+  type EncodedSink,
+  type Label,
+  type TimeSeries,
+} from "../util/series.ts";
 import { initXXHash64 } from "../util/xxhash64.ts";
 import { realClock } from "../util/clock.ts";
 import { type RemoteWriteOptions, urlClientConfig } from "./options.ts";
@@ -58,7 +64,7 @@ function systemMemory(): number {
 }
 
 /** See the module docs. */
-export class RemoteWrite implements Sink {
+export class RemoteWrite implements EncodedSink {
   readonly #pipelines: UrlPipeline[];
   readonly #stdout: StdoutSink | undefined;
   #globalRules: readonly RelabelRule[];
@@ -218,6 +224,53 @@ export class RemoteWrite implements Sink {
    */
   push(series: TimeSeries[]): boolean {
     return this.#push(series, true) === "ok";
+  }
+
+  /**
+   * As {@linkcode push} for an encoded batch (the scraper's fast path): its label
+   * bytes are copied into each URL's batch as they are, unless relabeling, extra
+   * labels or stdout output need label objects.
+   */
+  pushEncoded(batch: EncodedSeriesBatch): boolean {
+    if (this.#closing !== undefined || this.#globalRules.length > 0 || this.#stdout !== undefined) {
+      return this.push(encodedBatchToSeries(batch));
+    }
+    const n = batch.length;
+    let ok = true;
+    let targets = this.#pipelines;
+    if (this.#anyStateless) {
+      targets = [];
+      for (const p of this.#pipelines) {
+        if (!p.isBlocked()) {
+          targets.push(p);
+          continue;
+        }
+        p.pushFailures.inc();
+        p.samplesDropped.add(n);
+        ok = false;
+      }
+      if (targets.length === 0) return ok;
+    }
+    this.#rowsBeforeRelabel.add(n);
+    // In parts of about maxRowsPerBlock samples, as push does.
+    const counts = batch.labelCount;
+    for (let from = 0; from < n;) {
+      let to = from;
+      let labels = 0;
+      while (to < n) {
+        labels += counts[to];
+        to++;
+        if (to - from >= this.#maxRows || labels >= 10 * this.#maxRows) break;
+      }
+      for (const p of targets) {
+        if (p.tryPushEncoded(batch, from, to)) continue;
+        p.pushFailures.inc();
+        p.samplesDropped.add(to - from);
+        ok = false;
+      }
+      from = to;
+    }
+    return ok;
   }
 
   /**

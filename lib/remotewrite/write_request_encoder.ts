@@ -170,6 +170,67 @@ export class WriteRequestBuilder {
     return size;
   }
 
+  /**
+   * Size of the record {@linkcode addEncoded} would append for `labelLen` bytes of
+   * encoded labels and one sample (after `adjustValue`), tag and length included.
+   */
+  encodedRecordSize(labelLen: number, value: number, timestamp: number): number {
+    const v = this.#adjust === undefined ? value : this.#adjust(value);
+    let m = v !== 0 ? 9 : 0;
+    if (timestamp !== 0) m += 1 + int64Size(timestamp);
+    const body = labelLen + 1 + varintSize(m) + m;
+    return 1 + varintSize(body) + body;
+  }
+
+  /**
+   * Appends one series record whose labels are already encoded as `TimeSeries.labels`
+   * fields (`src[start, start + len)`, `count` labels) with one sample.
+   *
+   * @example
+   * ```ts
+   * b.addEncoded(batch.labelBuf, batch.labelStart[i], batch.labelLen[i], batch.labelCount[i], 1, ts);
+   * ```
+   */
+  addEncoded(
+    src: Uint8Array,
+    start: number,
+    len: number,
+    count: number,
+    value: number,
+    timestamp: number,
+  ): void {
+    const v = this.#adjust === undefined ? value : this.#adjust(value);
+    let m = v !== 0 ? 9 : 0;
+    if (timestamp !== 0) m += 1 + int64Size(timestamp);
+    const body = len + 1 + (m < 128 ? 1 : varintSize(m)) + m;
+    this.#ensure(1 + varintSize(body) + body);
+    const buf = this.#buf;
+    let p = this.#len;
+    buf[p++] = 0x0a; // WriteRequest.timeseries
+    p = writeVarint(buf, p, body);
+    if (len < 64) {
+      for (let i = 0; i < len; i++) buf[p + i] = src[start + i];
+    } else {
+      buf.set(src.subarray(start, start + len), p);
+    }
+    p += len;
+    buf[p++] = 0x12; // TimeSeries.samples
+    p = writeVarint(buf, p, m);
+    if (v !== 0) {
+      buf[p++] = 0x09; // Sample.value, fixed64
+      writeDouble(this.#view, p, v);
+      p += 8;
+    }
+    if (timestamp !== 0) {
+      buf[p++] = 0x10; // Sample.timestamp, varint
+      p = writeInt64(buf, p, timestamp);
+    }
+    this.#len = p;
+    this.#series++;
+    this.#samples++;
+    this.#labels += count;
+  }
+
   /** The WriteRequest encoded so far: a view valid until the next `add` or `reset`. */
   bytes(): Uint8Array {
     return this.#buf.subarray(0, this.#len);

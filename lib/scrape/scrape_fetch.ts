@@ -37,6 +37,46 @@ export interface ScrapeFetcherOptions {
   timers?: Timers;
 }
 
+/**
+ * Read buffers shared by every fetcher: a buffer is held only while one body is
+ * read, so a few serve hundreds of targets (instead of one per target).
+ */
+const readBuffers: Uint8Array[] = [];
+const MAX_POOLED_BUFFERS = 16;
+const MAX_POOLED_BUFFER_SIZE = 4 * 1024 * 1024;
+
+/** A pooled buffer of at least `size` bytes (the last body size of the target), or a new one. */
+function takeReadBuffer(size: number): Uint8Array {
+  for (let i = readBuffers.length - 1; i >= 0; i--) {
+    const b = readBuffers[i];
+    if (b.length >= size) {
+      readBuffers[i] = readBuffers[readBuffers.length - 1];
+      readBuffers.pop();
+      return b;
+    }
+  }
+  let n = 64 * 1024;
+  while (n < size) n *= 2;
+  return new Uint8Array(n);
+}
+
+/** A buffer of at least `need` bytes (doubling) holding the first `n` bytes of `buf`. */
+function grow(buf: Uint8Array, n: number, need: number): Uint8Array {
+  let size = Math.max(buf.length * 2, 4096);
+  while (size < need) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(buf.subarray(0, n));
+  return next;
+}
+
+function giveReadBuffer(b: Uint8Array): void {
+  if (readBuffers.length < MAX_POOLED_BUFFERS && b.length <= MAX_POOLED_BUFFER_SIZE) {
+    readBuffers.push(b);
+  }
+}
+
+const decoder = new TextDecoder();
+
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id as number),
@@ -74,15 +114,13 @@ function describe(e: unknown): string {
   return redactUrls(msg);
 }
 
-/**
- * Fetches a target; one instance per target, reused across scrapes (it keeps
- * its read buffer).
- */
+/** Fetches a target; one instance per target, reused across scrapes. */
 export class ScrapeFetcher {
   readonly #client: HttpClient;
   readonly #o: ScrapeFetcherOptions;
   readonly #headers: Headers;
-  #buf = new Uint8Array(4096);
+  /** Decoded size of the last body (to pick a big enough buffer at once). */
+  #lastSize = 0;
 
   /** Creates a fetcher that requests `options.scrapeUrl` through `client`. */
   constructor(client: HttpClient, options: ScrapeFetcherOptions) {
@@ -223,34 +261,54 @@ export class ScrapeFetcher {
     const resp = await this.#open(signal, timeoutSignal);
     const gzipped = resp.headers.get("content-encoding")?.toLowerCase() === "gzip";
     const max = this.#o.maxScrapeSize;
-    let buf = this.#buf;
+    // One byte more than the last body, so that reading its end needs no extra buffer.
+    let buf = takeReadBuffer(Math.min(this.#lastSize + 1, max + 1));
     let n = 0;
-    if (resp.body !== null) {
-      const reader = resp.body.getReader();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (n + value.length > max) throw this.#tooBig(gzipped);
-          if (n + value.length > buf.length) {
-            let size = buf.length * 2;
-            while (size < n + value.length) size *= 2;
-            const grown = new Uint8Array(size);
-            grown.set(buf.subarray(0, n));
-            buf = grown;
-          }
-          buf.set(value, n);
-          n += value.length;
+    try {
+      if (resp.body !== null) {
+        let byob: ReadableStreamBYOBReader | undefined;
+        try {
+          // Network bodies are byte streams: read straight into the pooled buffer, so
+          // no chunk is allocated per read (they would pile up as external memory).
+          byob = resp.body.getReader({ mode: "byob" });
+        } catch {
+          byob = undefined;
         }
-      } catch (e) {
-        reader.cancel().catch(() => {});
-        if (e instanceof ScrapeError) throw e;
-        throw this.#readError(e, gzipped, timeoutSignal);
+        const reader = byob ?? resp.body.getReader();
+        try {
+          if (byob !== undefined) {
+            for (;;) {
+              if (n === buf.length) buf = grow(buf, n, n + 1);
+              // Asks for one byte past the limit at most, to tell "exactly max" from "more".
+              const room = Math.min(buf.length - n, max + 1 - n);
+              const { done, value } = await byob.read(new Uint8Array(buf.buffer, n, room));
+              if (value !== undefined) buf = new Uint8Array(value.buffer);
+              if (done) break;
+              n += value!.length;
+              if (n > max) throw this.#tooBig(gzipped);
+            }
+          } else {
+            const def = reader as ReadableStreamDefaultReader<Uint8Array>;
+            for (;;) {
+              const { done, value } = await def.read();
+              if (done) break;
+              if (n + value.length > max) throw this.#tooBig(gzipped);
+              if (n + value.length > buf.length) buf = grow(buf, n, n + value.length);
+              buf.set(value, n);
+              n += value.length;
+            }
+          }
+        } catch (e) {
+          reader.cancel().catch(() => {});
+          if (e instanceof ScrapeError) throw e;
+          throw this.#readError(e, gzipped, timeoutSignal);
+        }
       }
+      this.#lastSize = n;
+      return { text: decoder.decode(buf.subarray(0, n)), size: n };
+    } finally {
+      giveReadBuffer(buf);
     }
-    // Keep the buffer for the next scrape unless it is far bigger than needed.
-    this.#buf = buf.length > 4 * Math.max(n, 4096) ? new Uint8Array(Math.max(n, 4096)) : buf;
-    return { text: new TextDecoder().decode(buf.subarray(0, n)), size: n };
   }
 
   /**

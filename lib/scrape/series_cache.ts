@@ -7,9 +7,14 @@
  * to the {@linkcode RowCount} of its vmagent row key (`scrape_series_added`),
  * shared by every spelling of that key.
  *
+ * Memory per series is kept small: the final labels are not kept as objects but
+ * as their protobuf encoding (what remote write sends) in one byte arena per
+ * target, and final series are interned under a 32-bit hash of their label set
+ * (checked against the stored labels on a hit) instead of a key string.
+ *
  * @module
  */
-import type { Label } from "../util/series.ts";
+import { decodeLabels, encodedLabelsLength, encodeLabels, type Label } from "../util/series.ts";
 import { parseSeries } from "./parse_series.ts";
 import { RowCount, rowKey } from "./row_count.ts";
 import {
@@ -20,21 +25,23 @@ import {
 } from "./series_labels.ts";
 
 /** One final series and its per-target bookkeeping. */
-export interface FinalSeries {
-  /** Final labels, shared by every sample pushed for it: read-only. */
-  labels: Label[];
-  /** {@linkcode seriesKey} of the labels. */
-  key: string;
+export class FinalSeries {
+  /** Offset of the encoded labels in the cache's arena ({@linkcode SeriesCache.arena}); moves on compaction. */
+  labelStart = 0;
+  /** Byte length of the encoded labels; -1 once the cache forgot the series. */
+  labelLen = 0;
+  /** Number of labels. */
+  labelCount = 0;
   /** Last scrape generation that saw it (for forgetting it). */
-  seenGen: number;
+  seenGen = 0;
   /** Last generation in which it was pushed (for staleness). */
-  pushedGen: number;
+  pushedGen = 0;
   /** Last successful generation that pushed it. */
-  okGen: number;
+  okGen = -1;
   /** Series-limiter epoch of {@linkcode FinalSeries.limitOk}. */
-  limitEpoch: number;
+  limitEpoch = 0;
   /** Whether the series limiter admitted it in `limitEpoch`. */
-  limitOk: boolean;
+  limitOk = false;
 }
 
 /** What the cache knows about one raw series text. */
@@ -51,6 +58,25 @@ export interface CacheEntry {
   gen: number;
 }
 
+const copier = { enc: new TextEncoder(), dec: new TextDecoder(), buf: new Uint8Array(4096) };
+
+/** A flat copy of `s` that shares no memory with the body it was cut from. */
+function ownCopy(s: string): string {
+  // Through a reused buffer: no allocation besides the new string.
+  if (copier.buf.length < 3 * s.length) copier.buf = new Uint8Array(3 * s.length);
+  const { written } = copier.enc.encodeInto(s, copier.buf);
+  const copy = copier.dec.decode(copier.buf.subarray(0, written));
+  // Only a lone surrogate (never in decoded bodies) changes on the way: copy it another way.
+  return copy === s ? copy : (" " + s).slice(1);
+}
+
+/** A 32-bit hash of a series key (FNV-1a); exported for tests. */
+export function hashKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
 /**
  * Maps raw series text to final series for one target.
  *
@@ -59,51 +85,130 @@ export interface CacheEntry {
  * const c = new SeriesCache(cfg);
  * const e = c.lookup('foo{a="b"}', 1); // parsed, merged, relabeled once
  * c.lookup('foo{a="b"}', 2) === e; // true
+ * c.labels(e.series!); // the final labels
  * ```
  */
 export class SeriesCache {
   readonly #cfg: SeriesLabelsConfig;
   readonly #entries = new Map<string, CacheEntry>();
-  readonly #finals = new Map<string, FinalSeries>();
+  /** Final series by the hash of their key. */
+  readonly #finals = new Map<number, FinalSeries>();
+  /** Final series whose key hash collides with another's, by key. */
+  readonly #collided = new Map<string, FinalSeries>();
+  /** Series kept for good (auto series), not interned. */
+  readonly #pinned: FinalSeries[] = [];
   /** Row counts of row keys that have a spelling other than the key itself. */
   readonly #aliases = new Map<string, RowCount>();
+  #arena = new Uint8Array(16 * 1024);
+  #arenaLen = 0;
+  /** Series stored since the last sweep (the arena may have grown). */
+  #stored = 0;
 
   /** Creates an empty cache for a target with these label settings. */
   constructor(cfg: SeriesLabelsConfig) {
     this.#cfg = cfg;
   }
 
+  /** The bytes that {@linkcode FinalSeries.labelStart} points into (replaced when it grows or is compacted). */
+  get arena(): Uint8Array {
+    return this.#arena;
+  }
+
+  /**
+   * Tells the cache a response of `bytes` bytes is coming: before the first
+   * series, the arena is sized for it at once (instead of doubling step by step).
+   */
+  expect(bytes: number): void {
+    if (this.#arenaLen === 0 && this.#arena.length < bytes) {
+      // Encoded labels take about as many bytes as the lines plus the target labels (the
+      // slack is given back after the scrape).
+      this.#arena = new Uint8Array(Math.min(2 * bytes, 64 * 1024 * 1024));
+    }
+  }
+
   /** Returns the entry of `raw`, building it on first sight, and marks it seen in `gen`. */
   lookup(raw: string, gen: number): CacheEntry {
     let e = this.#entries.get(raw);
-    // The key is copied out of the body, so the cache does not keep whole bodies alive.
-    if (e === undefined) e = this.#build((" " + raw).slice(1));
+    if (e === undefined) {
+      // The key is copied out of the body, so the cache does not keep whole bodies alive.
+      e = this.#build(ownCopy(raw), null);
+    } else if (e.series !== null && e.series.labelLen < 0) {
+      e = this.#build(ownCopy(raw), e.row);
+    }
     e.gen = gen;
     return e;
   }
 
-  #build(raw: string): CacheEntry {
+  /** The final labels of `fs` (decoded: for slow paths only). */
+  labels(fs: FinalSeries): Label[] {
+    return decodeLabels(this.#arena, fs.labelStart, fs.labelStart + fs.labelLen);
+  }
+
+  /** {@linkcode seriesKey} of `fs`. */
+  key(fs: FinalSeries): string {
+    return seriesKey(this.labels(fs));
+  }
+
+  /** Stores `labels` for good (auto series) and returns their series. */
+  pin(labels: readonly Label[]): FinalSeries {
+    const fs = this.#store(labels);
+    this.#pinned.push(fs);
+    return fs;
+  }
+
+  #store(labels: readonly Label[]): FinalSeries {
+    const n = encodedLabelsLength(labels);
+    this.#reserve(n);
+    const fs = new FinalSeries();
+    this.#stored++;
+    fs.labelStart = this.#arenaLen;
+    fs.labelLen = n;
+    fs.labelCount = labels.length;
+    this.#arenaLen = encodeLabels(labels, this.#arena, this.#arenaLen);
+    return fs;
+  }
+
+  #reserve(n: number): void {
+    if (this.#arenaLen + n <= this.#arena.length) return;
+    const next = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaLen + n));
+    next.set(this.#arena.subarray(0, this.#arenaLen));
+    this.#arena = next;
+  }
+
+  #build(raw: string, row: RowCount | null): CacheEntry {
     const e: CacheEntry = { series: null, labelLimited: false, error: "", row: null, gen: 0 };
     const parsed = parseSeries(raw);
     if (typeof parsed === "string") {
       e.error = parsed;
     } else {
-      e.row = this.#rowCount(raw, rowKey(parsed));
+      e.row = row ?? this.#rowCount(raw, rowKey(parsed));
       const labels = buildSeriesLabels(parsed, this.#cfg);
       if (labels === LABEL_LIMIT_EXCEEDED) {
         e.labelLimited = true;
       } else if (labels !== null) {
-        const key = seriesKey(labels);
-        let fs = this.#finals.get(key);
-        if (fs === undefined) {
-          fs = { labels, key, seenGen: 0, pushedGen: 0, okGen: -1, limitEpoch: 0, limitOk: false };
-          this.#finals.set(key, fs);
-        }
-        e.series = fs;
+        e.series = this.#intern(labels);
       }
     }
     this.#entries.set(raw, e);
     return e;
+  }
+
+  #intern(labels: Label[]): FinalSeries {
+    const key = seriesKey(labels);
+    const h = hashKey(key);
+    let fs = this.#finals.get(h);
+    if (fs === undefined) {
+      fs = this.#store(labels);
+      this.#finals.set(h, fs);
+      return fs;
+    }
+    if (this.key(fs) === key) return fs;
+    fs = this.#collided.get(key);
+    if (fs === undefined) {
+      fs = this.#store(labels);
+      this.#collided.set(key, fs);
+    }
+    return fs;
   }
 
   /** The row count of `key`, shared by every spelling `raw` of it. */
@@ -127,9 +232,50 @@ export class SeriesCache {
       // A row count still referenced by a kept entry was counted in `gen`.
       for (const [k, r] of this.#aliases) if (r.gen !== gen) this.#aliases.delete(k);
     }
-    if (this.#finals.size > 2 * series + 1024) {
-      for (const [k, fs] of this.#finals) if (fs.seenGen !== gen) this.#finals.delete(k);
+    if (this.#finals.size + this.#collided.size > 2 * series + 1024) {
+      for (const [k, fs] of this.#finals) {
+        if (fs.seenGen !== gen) {
+          this.#finals.delete(k);
+          fs.labelLen = -1; // an entry still pointing to it is rebuilt on its next lookup
+        }
+      }
+      for (const [k, fs] of this.#collided) {
+        if (fs.seenGen !== gen) {
+          this.#collided.delete(k);
+          fs.labelLen = -1;
+        }
+      }
+      this.#compact();
+    } else if (
+      this.#stored > 0 && this.#arena.length > this.#arenaLen + (this.#arenaLen >> 2) + 4096
+    ) {
+      // New series were added (the arena doubled on the way): give back the slack.
+      const next = new Uint8Array(this.#arenaLen + (this.#arenaLen >> 3) + 1024);
+      next.set(this.#arena.subarray(0, this.#arenaLen));
+      this.#arena = next;
     }
+    this.#stored = 0;
+  }
+
+  /** Copies the labels of the series still known into a new arena. */
+  #compact(): void {
+    let live = 0;
+    for (const fs of this.#finals.values()) live += fs.labelLen;
+    for (const fs of this.#collided.values()) live += fs.labelLen;
+    for (const fs of this.#pinned) live += fs.labelLen;
+    const old = this.#arena;
+    const next = new Uint8Array(Math.max(16 * 1024, live + (live >> 2)));
+    let p = 0;
+    const move = (fs: FinalSeries) => {
+      next.set(old.subarray(fs.labelStart, fs.labelStart + fs.labelLen), p);
+      fs.labelStart = p;
+      p += fs.labelLen;
+    };
+    for (const fs of this.#finals.values()) move(fs);
+    for (const fs of this.#collided.values()) move(fs);
+    for (const fs of this.#pinned) move(fs);
+    this.#arena = next;
+    this.#arenaLen = p;
   }
 
   /** Number of raw series texts cached. */

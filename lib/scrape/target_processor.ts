@@ -7,8 +7,10 @@
  * Hot path: each distinct raw series text (`name{labels}` as written) is parsed,
  * merged with the target labels and metric-relabeled once; later scrapes find it
  * in a per-target cache, so a known series costs a map lookup and a number
- * parse. The final label arrays are shared between scrapes: consumers of the
- * sink must treat `TimeSeries.labels` as read-only.
+ * parse. The final labels are kept protobuf-encoded in the cache; a sink that
+ * takes encoded batches (`EncodedSeriesBatch`) gets them as bytes with parallel arrays
+ * of values and timestamps (no object per sample), other sinks get
+ * `TimeSeries[]` with decoded labels.
  *
  * Staleness is tracked on the final series (after relabeling), so a series that
  * is merely re-ordered or re-spaced by the target is not marked stale.
@@ -18,12 +20,13 @@
  *
  * @module
  */
-import { type Label, type Sink, STALE_NAN, type TimeSeries } from "../util/series.ts";
+import { isEncodedSink, type Sink, STALE_NAN } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
 import { type RowVisitor, scanPrometheusText } from "./parser.ts";
 import { type AutoMetricValues, visitAutoMetrics, ZERO_AUTO_METRICS } from "./auto_metrics.ts";
 import { autoSeriesLabels, type SeriesLabelsConfig } from "./series_labels.ts";
 import { type FinalSeries, SeriesCache } from "./series_cache.ts";
+import { SeriesBatch } from "./series_batch.ts";
 import { SeriesLimiter } from "./series_limiter.ts";
 
 /** Everything about the target that shapes its series. */
@@ -89,7 +92,7 @@ export class TargetProcessor implements RowVisitor {
   readonly #opts: TargetProcessorOptions;
   readonly #cache: SeriesCache;
   readonly #limiter?: SeriesLimiter;
-  readonly #autoLabels = new Map<string, Label[] | undefined>();
+  readonly #autoLabels = new Map<string, FinalSeries | undefined>();
   /** Scrape generation, from 1; the last successful one (0 = none yet). */
   #gen = 0;
   #lastOkGen = 0;
@@ -112,8 +115,8 @@ export class TargetProcessor implements RowVisitor {
   #pushed = 0;
   #failed = "";
   #failedBy: "" | "sample_limit" | "label_limit" = "";
-  #batch: TimeSeries[] = [];
-  #batchSeries: FinalSeries[] = [];
+  readonly #batch = new SeriesBatch();
+  readonly #staleBatch = new SeriesBatch();
 
   /** Creates the processor of one target. */
   constructor(cfg: TargetProcessorConfig, opts: TargetProcessorOptions) {
@@ -144,8 +147,7 @@ export class TargetProcessor implements RowVisitor {
         0;
     this.#failed = "";
     this.#failedBy = "";
-    this.#batch = [];
-    this.#batchSeries.length = 0;
+    this.#batch.clear();
     this.#current.length = 0;
   }
 
@@ -157,6 +159,7 @@ export class TargetProcessor implements RowVisitor {
   feed(text: string): string | undefined {
     if (this.#failed !== "" && this.#streaming) return this.#failed;
     const postBefore = this.#post;
+    this.#cache.expect(text.length);
     this.#line += scanPrometheusText(text, this, { firstLine: this.#line });
     if (this.#streaming) {
       if (this.#failed === "" && this.#cfg.sampleLimit > 0 && this.#post > this.#cfg.sampleLimit) {
@@ -164,8 +167,7 @@ export class TargetProcessor implements RowVisitor {
       }
       if (this.#failed !== "") {
         if (this.#failedBy === "label_limit") this.#post = postBefore;
-        this.#batch = [];
-        this.#batchSeries.length = 0;
+        this.#batch.clear();
         return this.#failed;
       }
       this.#flush(false);
@@ -196,8 +198,7 @@ export class TargetProcessor implements RowVisitor {
     this.#post++;
     fs.seenGen = this.#gen;
     const ts = this.#cfg.honorTimestamps && timestamp !== 0 ? timestamp : this.#scrapeTs;
-    this.#batch.push({ labels: fs.labels, samples: [{ value, timestamp: ts }] });
-    this.#batchSeries.push(fs);
+    this.#batch.add(fs, value, ts);
     return undefined;
   }
 
@@ -222,7 +223,7 @@ export class TargetProcessor implements RowVisitor {
   /** Applies the series limit to the batch, records pushed series, and pushes unless `hold`. */
   #flush(hold: boolean): void {
     const batch = this.#batch;
-    const series = this.#batchSeries;
+    const series = batch.series;
     const lim = this.#limiter;
     let n = batch.length;
     if (lim !== undefined) {
@@ -232,17 +233,16 @@ export class TargetProcessor implements RowVisitor {
         const fs = series[i];
         if (fs.limitEpoch !== epoch) {
           fs.limitEpoch = epoch;
-          fs.limitOk = lim.add(fs.key);
+          fs.limitOk = lim.add(this.#cache.key(fs));
         }
         if (!fs.limitOk) {
           this.#dropped++;
           continue;
         }
-        batch[w] = batch[i];
-        series[w] = fs;
+        batch.move(i, w);
         w++;
       }
-      batch.length = w;
+      batch.truncate(w);
       n = w;
     }
     for (let i = 0; i < n; i++) {
@@ -252,12 +252,18 @@ export class TargetProcessor implements RowVisitor {
         this.#current.push(fs);
       }
     }
-    series.length = 0;
     this.#pushed += n;
     if (!hold) {
-      if (n > 0) this.#opts.sink.push(batch);
-      this.#batch = [];
+      if (n > 0) this.#push(batch);
+      batch.clear();
     }
+  }
+
+  /** Hands `batch` to the sink: encoded when it takes that, else as series. */
+  #push(batch: SeriesBatch): void {
+    const sink = this.#opts.sink;
+    if (isEncodedSink(sink)) sink.pushEncoded(batch.encoded(this.#cache.arena));
+    else sink.push(batch.toSeries(this.#cache));
   }
 
   /**
@@ -283,8 +289,7 @@ export class TargetProcessor implements RowVisitor {
     if (up) {
       this.#flush(!this.#streaming);
     } else {
-      this.#batch = [];
-      this.#batchSeries.length = 0;
+      this.#batch.clear();
     }
     const values: AutoMetricValues = {
       up: up ? 1 : 0,
@@ -298,8 +303,8 @@ export class TargetProcessor implements RowVisitor {
     };
     const out = this.#batch;
     this.#appendAuto(out, values, this.#scrapeTs, false);
-    if (out.length > 0) this.#opts.sink.push(out);
-    this.#batch = [];
+    if (out.length > 0) this.#push(out);
+    out.clear();
     this.#updateStaleness(up);
     return {
       up,
@@ -341,7 +346,7 @@ export class TargetProcessor implements RowVisitor {
     }
   }
 
-  #appendAuto(out: TimeSeries[], v: Readonly<AutoMetricValues>, ts: number, stale: boolean): void {
+  #appendAuto(out: SeriesBatch, v: Readonly<AutoMetricValues>, ts: number, stale: boolean): void {
     const c = this.#cfg;
     const lim = this.#limiter;
     visitAutoMetrics(
@@ -353,26 +358,28 @@ export class TargetProcessor implements RowVisitor {
       },
       v,
       (name, value) => {
-        let labels = this.#autoLabels.get(name);
-        if (labels === undefined && !this.#autoLabels.has(name)) {
-          labels = autoSeriesLabels(name, c);
-          this.#autoLabels.set(name, labels);
+        let fs = this.#autoLabels.get(name);
+        if (fs === undefined && !this.#autoLabels.has(name)) {
+          const labels = autoSeriesLabels(name, c);
+          fs = labels === undefined ? undefined : this.#cache.pin(labels);
+          this.#autoLabels.set(name, fs);
         }
-        if (labels === undefined) return;
-        out.push({ labels, samples: [{ value: stale ? STALE_NAN : value, timestamp: ts }] });
+        if (fs === undefined) return;
+        out.add(fs, stale ? STALE_NAN : value, ts);
       },
     );
   }
 
   #pushStale(series: readonly FinalSeries[], ts: number, withAuto: boolean): void {
-    const out: TimeSeries[] = [];
-    for (const fs of series) {
-      out.push({ labels: fs.labels, samples: [{ value: STALE_NAN, timestamp: ts }] });
-    }
+    const out = this.#staleBatch;
+    out.clear();
+    for (const fs of series) out.add(fs, STALE_NAN, ts);
     if (withAuto) this.#appendAuto(out, ZERO_AUTO_METRICS, ts, true);
-    if (out.length === 0) return;
-    this.#opts.sink.push(out);
-    this.#opts.onStaleSamples?.(out.length);
+    const n = out.length;
+    if (n === 0) return;
+    this.#push(out);
+    out.clear();
+    this.#opts.onStaleSamples?.(n);
   }
 
   /**

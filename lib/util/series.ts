@@ -53,3 +53,197 @@ export function isStaleNaN(v: number): boolean {
   const hi = NAN_VIEW.getUint32(0);
   return (hi === 0x7ff00000 || hi === 0x7ff80000) && NAN_VIEW.getUint32(4) === 2;
 }
+
+/**
+ * Single-sample series whose labels are already encoded as protobuf
+ * `TimeSeries.labels` fields (the scraper's fast path to remote write: no label
+ * objects per sample, and the labels are copied into the request as bytes).
+ * Series `i` has the labels `labelBuf[labelStart[i], labelStart[i] + labelLen[i])`
+ * (`labelCount[i]` of them), the value `values[i]` and the timestamp
+ * `timestamps[i]` (ms). The batch and its buffers are only valid during the
+ * push call: consumers copy what they keep.
+ */
+export interface EncodedSeriesBatch {
+  /** Number of series (each with one sample). */
+  length: number;
+  /** Holds the encoded labels of every series. */
+  labelBuf: Uint8Array;
+  /** Offset of each series' labels in `labelBuf`. */
+  labelStart: Int32Array;
+  /** Byte length of each series' labels. */
+  labelLen: Int32Array;
+  /** Number of labels of each series. */
+  labelCount: Int32Array;
+  /** Sample values. */
+  values: Float64Array;
+  /** Sample timestamps, milliseconds. */
+  timestamps: Float64Array;
+}
+
+/** A {@linkcode Sink} that also takes {@linkcode EncodedSeriesBatch}es. */
+export interface EncodedSink extends Sink {
+  /** As {@linkcode Sink.push}, for an encoded batch (valid only during the call). */
+  pushEncoded(batch: EncodedSeriesBatch): boolean;
+}
+
+/** True when `sink` takes encoded batches. */
+export function isEncodedSink(sink: Sink): sink is EncodedSink {
+  return typeof (sink as Partial<EncodedSink>).pushEncoded === "function";
+}
+
+const labelEncoder = new TextEncoder();
+const labelDecoder = new TextDecoder();
+
+function utf8Len(s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    if (s.charCodeAt(i) >= 0x80) return labelEncoder.encode(s).length;
+  }
+  return n;
+}
+
+function varintLen(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+function putVarint(buf: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    buf[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[p++] = v;
+  return p;
+}
+
+function putString(buf: Uint8Array, p: number, s: string, byteLen: number): number {
+  if (byteLen === s.length) {
+    for (let i = 0; i < byteLen; i++) buf[p + i] = s.charCodeAt(i);
+    return p + byteLen;
+  }
+  labelEncoder.encodeInto(s, buf.subarray(p, p + byteLen));
+  return p + byteLen;
+}
+
+/**
+ * Byte length of `labels` encoded as protobuf `TimeSeries.labels` fields (empty
+ * names and values are omitted, as proto3 does).
+ */
+export function encodedLabelsLength(labels: readonly Label[]): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const nl = utf8Len(labels[i].name);
+    const vl = utf8Len(labels[i].value);
+    let m = 0;
+    if (nl > 0) m += 1 + varintLen(nl) + nl;
+    if (vl > 0) m += 1 + varintLen(vl) + vl;
+    n += 1 + varintLen(m) + m;
+  }
+  return n;
+}
+
+/**
+ * Writes `labels` as protobuf `TimeSeries.labels` fields into `buf` at `p`
+ * (which must have {@linkcode encodedLabelsLength} bytes free); returns the end.
+ *
+ * @example
+ * ```ts
+ * const labels = [{ name: "__name__", value: "up" }];
+ * const buf = new Uint8Array(encodedLabelsLength(labels));
+ * encodeLabels(labels, buf, 0); // buf.length
+ * ```
+ */
+export function encodeLabels(labels: readonly Label[], buf: Uint8Array, p: number): number {
+  for (let i = 0; i < labels.length; i++) {
+    const { name, value } = labels[i];
+    const nl = utf8Len(name);
+    const vl = utf8Len(value);
+    let m = 0;
+    if (nl > 0) m += 1 + varintLen(nl) + nl;
+    if (vl > 0) m += 1 + varintLen(vl) + vl;
+    buf[p++] = 0x0a; // TimeSeries.labels
+    p = putVarint(buf, p, m);
+    if (nl > 0) {
+      buf[p++] = 0x0a; // Label.name
+      p = putVarint(buf, p, nl);
+      p = putString(buf, p, name, nl);
+    }
+    if (vl > 0) {
+      buf[p++] = 0x12; // Label.value
+      p = putVarint(buf, p, vl);
+      p = putString(buf, p, value, vl);
+    }
+  }
+  return p;
+}
+
+function getString(buf: Uint8Array, p: number, end: number): string {
+  let ascii = true;
+  for (let i = p; i < end; i++) {
+    if (buf[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) return labelDecoder.decode(buf.subarray(p, end));
+  let s = "";
+  for (let i = p; i < end; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+
+function getVarint(buf: Uint8Array, pos: { p: number }): number {
+  let v = 0;
+  let mul = 1;
+  for (;;) {
+    const b = buf[pos.p++];
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) return v;
+    mul *= 128;
+  }
+}
+
+/**
+ * Decodes labels written by {@linkcode encodeLabels} from `buf[start, end)`.
+ *
+ * @example
+ * ```ts
+ * decodeLabels(buf, 0, buf.length); // [{ name: "__name__", value: "up" }]
+ * ```
+ */
+export function decodeLabels(buf: Uint8Array, start: number, end: number): Label[] {
+  const out: Label[] = [];
+  const pos = { p: start };
+  while (pos.p < end) {
+    pos.p++; // TimeSeries.labels tag
+    const m = getVarint(buf, pos);
+    const mEnd = pos.p + m;
+    let name = "";
+    let value = "";
+    while (pos.p < mEnd) {
+      const tag = buf[pos.p++];
+      const n = getVarint(buf, pos);
+      const s = getString(buf, pos.p, pos.p + n);
+      pos.p += n;
+      if (tag === 0x0a) name = s;
+      else value = s;
+    }
+    out.push({ name, value });
+  }
+  return out;
+}
+
+/** Converts an encoded batch into series (for sinks and paths that need label objects). */
+export function encodedBatchToSeries(
+  batch: EncodedSeriesBatch,
+  from = 0,
+  to: number = batch.length,
+): TimeSeries[] {
+  const out: TimeSeries[] = new Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) {
+    const s = batch.labelStart[i];
+    out[i - from] = {
+      labels: decodeLabels(batch.labelBuf, s, s + batch.labelLen[i]),
+      samples: [{ value: batch.values[i], timestamp: batch.timestamps[i] }],
+    };
+  }
+  return out;
+}

@@ -7,6 +7,12 @@
 import type { Clock } from "../../lib/util/clock.ts";
 import type { HttpRequestInit } from "../../lib/util/http_client.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
+import {
+  encodedLabelsLength,
+  type EncodedSeriesBatch,
+  encodeLabels,
+  type TimeSeries,
+} from "../../lib/util/series.ts";
 
 /** Lets pending promise chains run (a few macrotask turns). */
 export async function settle(turns = 3): Promise<void> {
@@ -125,4 +131,30 @@ export function metricValue(reg: MetricsRegistry, id: string): number {
     if (line.slice(0, sp) === id) return Number(line.slice(sp + 1));
   }
   return NaN;
+}
+
+/** `series` (one sample each) as an encoded batch. */
+export function encodedBatch(series: TimeSeries[]): EncodedSeriesBatch {
+  const n = series.length;
+  let size = 0;
+  for (const ts of series) size += encodedLabelsLength(ts.labels);
+  const b: EncodedSeriesBatch = {
+    length: n,
+    labelBuf: new Uint8Array(size),
+    labelStart: new Int32Array(n),
+    labelLen: new Int32Array(n),
+    labelCount: new Int32Array(n),
+    values: new Float64Array(n),
+    timestamps: new Float64Array(n),
+  };
+  let p = 0;
+  series.forEach((ts, i) => {
+    b.labelStart[i] = p;
+    p = encodeLabels(ts.labels, b.labelBuf, p);
+    b.labelLen[i] = p - b.labelStart[i];
+    b.labelCount[i] = ts.labels.length;
+    b.values[i] = ts.samples[0].value;
+    b.timestamps[i] = ts.samples[0].timestamp;
+  });
+  return b;
 }

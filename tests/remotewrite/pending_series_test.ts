@@ -6,6 +6,7 @@ import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.
 import { getLogger } from "../../lib/util/log.ts";
 import type { TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs } from "../queue/_helpers.ts";
+import { encodedBatch } from "./_fakes.ts";
 
 function series(name: string, n: number, t0 = 1000): TimeSeries {
   return {
@@ -125,4 +126,53 @@ Deno.test("PendingSeries applies adjustValue and records block size histograms",
     text,
     new RegExp(`vmagent_remotewrite_block_size_bytes_sum ${s.blocks[0].length}\\n`),
   );
+});
+
+Deno.test("PendingSeries.tryPushEncoded() makes the same blocks as tryPush() for the same series", () => {
+  const f = (extra: Partial<PendingSeriesOptions>, series: TimeSeries[], from = 0) => {
+    const a = setup(extra);
+    const b = setup(extra);
+    assert.ok(a.ps.tryPush(series.slice(from)));
+    assert.ok(b.ps.tryPushEncoded(encodedBatch(series), from));
+    a.ps.tryFlush();
+    b.ps.tryFlush();
+    assert.deepEqual(b.blocks, a.blocks);
+    assert.ok(a.blocks.length > 0);
+  };
+  const many = Array.from({ length: 25 }, (_, i) => series(`m${i}`, 1, 1000 + i));
+  many.push({ labels: [{ name: "__name__", value: "z" }], samples: [{ value: 0, timestamp: 0 }] });
+  f({}, many);
+  f({ maxRowsPerBlock: 4 }, many, 3);
+  f({ maxBlockSize: 200 }, many);
+  f({ adjustValue: (v) => Math.round(v) }, many);
+});
+
+Deno.test("PendingSeries.tryPushEncoded() drops a sample bigger than maxBlockSize and keeps the rest", () => {
+  using logs = captureLogs();
+  const { ps, decoded } = setup({ maxBlockSize: 100 });
+  const big: TimeSeries = {
+    labels: [{ name: "__name__", value: "big" }, { name: "x", value: "y".repeat(200) }],
+    samples: [{ value: 1, timestamp: 5 }],
+  };
+  assert.ok(ps.tryPushEncoded(encodedBatch([series("a", 1), big, series("b", 1)])));
+  ps.tryFlush();
+  assert.deepEqual(flat(decoded()), ["a@1000", "b@1000"]);
+  assert.ok(logs.lines.some((l) => l.includes("exceeding -remoteWrite.maxBlockSize=100")));
+});
+
+Deno.test("PendingSeries.recycle() reuses the memory of its own sent blocks only", () => {
+  const { ps, blocks } = setup();
+  ps.tryPush([series("a", 3)]);
+  ps.tryFlush();
+  const first = blocks[0];
+  ps.recycle(new Uint8Array(first.length)); // not ours: ignored
+  ps.recycle(first);
+  ps.tryPush([series("b", 2)]);
+  ps.tryFlush();
+  assert.equal(blocks[1].buffer, first.buffer, "the next block reuses the recycled buffer");
+  // (blocks[0] now holds garbage: it was given back.)
+  assert.deepEqual(flat([decodeWriteRequest(snappyDecompress(blocks[1]))]), ["b@1000", "b@1001"]);
+  ps.tryPush([series("c", 1)]);
+  ps.tryFlush();
+  assert.notEqual(blocks[2].buffer, blocks[1].buffer, "a block in use is never reused");
 });

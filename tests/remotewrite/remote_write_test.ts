@@ -8,7 +8,7 @@ import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.
 import type { HTTPClientConfig } from "../../lib/config/types.ts";
 import type { TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs, listDir, tempDir } from "../queue/_helpers.ts";
-import { FakeClient, ManualClock, metricValue, type Recorded } from "./_fakes.ts";
+import { encodedBatch, FakeClient, ManualClock, metricValue, type Recorded } from "./_fakes.ts";
 
 const URL1 = "http://127.0.0.1:1/api/v1/write";
 const URL2 = "http://127.0.0.1:2/api/v1/write";
@@ -404,4 +404,23 @@ Deno.test("RemoteWrite.setRelabelRules() swaps the global and per-URL rules (rel
     "__name__=a,i=3,reloaded=yes@3000=3",
   ]);
   await close(rw, e.clock);
+});
+
+Deno.test("RemoteWrite.pushEncoded() sends what push() sends, with and without -remoteWrite.label", async () => {
+  const f = async (labels: string[], want: string[]) => {
+    using dir = tempDir();
+    using _logs = captureLogs();
+    const e = env(dir.path);
+    const rw = await e.open({ labels });
+    assert.ok(rw.pushEncoded(encodedBatch([m("a", 1, 1000), m("b", 2, 1000, 0)])));
+    await e.clock.advance(1000);
+    assert.deepEqual(e.receivers[0].samples(), want);
+    assert.equal(
+      metricValue(e.reg, "vmagent_remotewrite_global_rows_pushed_before_relabel_total"),
+      2,
+    );
+    await close(rw, e.clock);
+  };
+  await f([], ["__name__=a,i=1@1000=1", "__name__=b,i=2@1000=0"]);
+  await f(["dc=eu1"], ["__name__=a,i=1,dc=eu1@1000=1", "__name__=b,i=2,dc=eu1@1000=0"]);
 });

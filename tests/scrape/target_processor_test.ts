@@ -1,7 +1,11 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { TargetProcessor, type TargetProcessorConfig } from "../../lib/scrape/target_processor.ts";
 import { SERIES_LIMIT_WINDOW_MS } from "../../lib/scrape/series_limiter.ts";
-import type { Label } from "../../lib/util/series.ts";
+import {
+  encodedBatchToSeries,
+  type EncodedSeriesBatch,
+  type Label,
+} from "../../lib/util/series.ts";
 import { CollectingSink, fakeRule, testRelabel } from "./_helpers.ts";
 
 const TARGET: Label[] = [{ name: "instance", value: "host:80" }, { name: "job", value: "j" }];
@@ -422,4 +426,50 @@ Deno.test("TargetProcessor counts scrape_series_added as vmagent does: raw rows 
     [1, 0, 0, 1],
     true,
   );
+});
+
+/** A sink that takes encoded batches and renders them as CollectingSink does. */
+class EncodedCollectingSink extends CollectingSink {
+  pushEncoded(batch: EncodedSeriesBatch): boolean {
+    // The batch is only valid during the call: decode it now.
+    return this.push(encodedBatchToSeries(batch));
+  }
+}
+
+Deno.test("TargetProcessor gives an encoded sink the same series as a plain one, across cache sweeps", () => {
+  const f = (over: Partial<TargetProcessorConfig>, streaming: boolean) => {
+    const run = (sink: CollectingSink) => {
+      const p = new TargetProcessor({
+        scrapeUrl: "http://host:80/metrics",
+        targetLabels: TARGET,
+        externalLabels: [{ name: "dc", value: "eu" }],
+        honorLabels: false,
+        honorTimestamps: true,
+        metricRelabelConfigs: [fakeRule({ dropName: "dropped" })],
+        labelLimit: 0,
+        relabel: testRelabel,
+        sampleLimit: 0,
+        seriesLimit: 0,
+        scrapeTimeoutSeconds: 10,
+        noStaleMarkers: false,
+        ...over,
+      }, { sink, now: () => 0 });
+      for (let i = 0; i < 6; i++) {
+        // Series come and go (sweeps and arena compaction), some stay, one is spelled two ways.
+        let body = 'kept{a="1"} 1\nkept{ a="1" } 2 123\ndropped 1\n';
+        for (let j = 0; j < 1500; j++) body += `m{i="${i % 3}",j="${j}",u="é"} ${j}\n`;
+        p.begin(1000 * i, streaming);
+        p.feed(body);
+        p.finish(i === 4 ? "down" : undefined, 0.5, body.length);
+      }
+      p.sendStaleMarkers(9999);
+      return sink.lines();
+    };
+    const plain = run(new CollectingSink());
+    deepEqual(run(new EncodedCollectingSink()), plain);
+    equal(plain.length > 3000, true, `${plain.length} samples`);
+  };
+  f({}, false);
+  f({}, true);
+  f({ seriesLimit: 1000 }, false);
 });
