@@ -225,7 +225,8 @@ function recordBoundary(data: Uint8Array, n: number): number {
     p++; // the field tag
     let len = 0;
     let mul = 1;
-    for (;;) {
+    // A length varint has at most 10 bytes; stop at the end of the data in any case.
+    for (let k = 0; k < 10 && p < data.length; k++) {
       const b = data[p++];
       len += (b & 0x7f) * mul;
       if (b < 0x80) break;

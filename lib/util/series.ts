@@ -193,12 +193,14 @@ function getString(buf: Uint8Array, p: number, end: number): string {
 function getVarint(buf: Uint8Array, pos: { p: number }): number {
   let v = 0;
   let mul = 1;
-  for (;;) {
+  // At most 10 bytes (a 64-bit varint), and never past the end of the buffer.
+  for (let i = 0; i < 10 && pos.p < buf.length; i++) {
     const b = buf[pos.p++];
     v += (b & 0x7f) * mul;
     if (b < 0x80) return v;
     mul *= 128;
   }
+  throw new RangeError(`truncated or overlong varint at offset ${pos.p}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, throws } from "node:assert/strict";
 import {
   decodeLabels,
   encodedBatchToSeries,
@@ -59,4 +59,9 @@ Deno.test("encodedBatchToSeries() decodes labels and keeps values, staleness mar
 Deno.test("isEncodedSink() tells sinks with pushEncoded apart", () => {
   equal(isEncodedSink({ push: () => true }), false);
   equal(isEncodedSink({ push: () => true, pushEncoded: () => true } as never), true);
+});
+
+Deno.test("decodeLabels() throws on a truncated varint instead of reading past the buffer", () => {
+  // A label message whose length varint has its continuation bit set and nothing after it.
+  throws(() => decodeLabels(new Uint8Array([0x0a, 0x80]), 0, 2), RangeError);
 });
