@@ -100,17 +100,22 @@ Deno.test({
         await sleep(50);
       }
       const got = await waitStoredVM(vm, 80);
-      await waitFor(
-        "queues drained",
-        () => rw.pendingBytes().every((n) => n === 0) ? true : undefined,
-        20_000,
-        100,
-      );
       for (const s of ["0", "1", "2"]) {
         assert.deepEqual(got.get(s), want(range(0, 80)), `series ${s}`);
       }
-      const p = await queryPrometheus(prom, 'fault_test{s="1"}[2h]', BASE + 100_000);
+      // pendingBytes does not count a block a sender holds, so "drained" is not
+      // "delivered": wait until Prometheus answers with the last sample.
+      const p = await waitFor(
+        "80 points in Prometheus",
+        async () => {
+          const r = await queryPrometheus(prom!, 'fault_test{s="1"}[2h]', BASE + 100_000);
+          return (r[0]?.values?.length ?? 0) >= 80 ? r : undefined;
+        },
+        20_000,
+        200,
+      );
       assert.deepEqual(p[0].values!.map(([t, v]) => `${t * 1000}=${v}`), want(range(0, 80)));
+      assert.deepEqual(rw.pendingBytes(), [0, 0], "both queues drained");
       assert.equal(
         metricValue(reg, 'vmagent_remotewrite_packets_dropped_total{url="2:secret-url"}'),
         0,
