@@ -34,6 +34,10 @@ export interface RunResult {
   /** Kernel's peak RSS (VmHWM) over the agent's life. */
   hwmMiB: number;
   threads: number;
+  /** Heap in use at the end of the window (ours: V8 heap used; vmagent: Go heap in use), NaN if unread. */
+  heapInUseMiB: number;
+  /** Heap reserved at the end (ours: V8 heap total + external buffers; vmagent: Go heap sys). */
+  heapReservedMiB: number;
   wireBytesPerSample: number;
   rawBytesPerSample: number;
   requestsPerSecond: number;
@@ -92,6 +96,8 @@ const ROWS: Row[] = [
   },
   { label: "RSS peak (VmHWM), MiB", get: (r) => r.hwmMiB, digits: 1, ratio: true },
   { label: "threads", get: (r) => r.threads, digits: 0 },
+  { label: "heap in use at end, MiB", get: (r) => r.heapInUseMiB, digits: 1, ratio: true },
+  { label: "heap reserved at end, MiB", get: (r) => r.heapReservedMiB, digits: 1, ratio: true },
   { label: "wire bytes/sample (snappy)", get: (r) => r.wireBytesPerSample, digits: 2, ratio: true },
   { label: "protobuf bytes/sample", get: (r) => r.rawBytesPerSample, digits: 2, ratio: true },
   { label: "remote write requests/s", get: (r) => r.requestsPerSecond, digits: 2, ratio: true },

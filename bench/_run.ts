@@ -34,17 +34,48 @@ const DRAIN_MAX_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Heap figures from the agent's /metrics: ours reports V8's heap
+ * (`deno_memory_*`), vmagent Go's (`go_memstats_heap_*`). NaN when unreadable.
+ */
+async function readHeap(port: number): Promise<{ inUse: number; reserved: number }> {
+  let text = "";
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    text = await r.text();
+  } catch {
+    return { inUse: NaN, reserved: NaN };
+  }
+  const get = (name: string) => {
+    const m = text.match(new RegExp(`^${name} (\\S+)$`, "m"));
+    return m === null ? NaN : Number(m[1]);
+  };
+  if (text.includes("\ndeno_memory_heap_used_bytes ")) {
+    return {
+      inUse: get("deno_memory_heap_used_bytes"),
+      reserved: get("deno_memory_heap_total_bytes") + get("deno_memory_external_bytes"),
+    };
+  }
+  return {
+    inUse: get("go_memstats_heap_inuse_bytes"),
+    reserved: get("go_memstats_heap_sys_bytes"),
+  };
+}
+
 /** Runs `agent` on the context's load; throws (with the agent's log tail) when it delivers nothing. */
 export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunResult> {
   const workDir = await Deno.makeTempDir({ prefix: `vmagent-deno-bench-${agent}-` });
   const { load } = ctx;
   await ctx.sink.call({ type: "reset" });
   await ctx.farm.call({ type: "resetGaps" });
+  const httpPort = freePort();
   const proc = await startAgent(agent, {
     configPath: ctx.configPath,
     remoteWriteUrl: `http://127.0.0.1:${ctx.sinkPort}/api/v1/write`,
     workDir,
-    httpPort: freePort(),
+    httpPort,
   });
   let exitCode: number | undefined;
   proc.exited.then((c) => exitCode = c);
@@ -97,6 +128,7 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
     const m1 = machineTicks();
     const seconds = (performance.now() - t0) / 1000;
     if (p1.rssBytes > peak) peak = p1.rssBytes;
+    const heap = await readHeap(httpPort);
 
     // Let the scrapes of the window reach the sink before reading their samples: wait
     // until every scrape the farm served has its `up` sample, at most DRAIN_MAX_MS.
@@ -129,6 +161,8 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
       rssPeakMiB: peak / MIB,
       hwmMiB: p1.hwmBytes / MIB,
       threads: p1.threads,
+      heapInUseMiB: heap.inUse / MIB,
+      heapReservedMiB: heap.reserved / MIB,
       wireBytesPerSample: (s1.wireBytes - s0.wireBytes) / delivered,
       rawBytesPerSample: (s1.rawBytes - s0.rawBytes) / delivered,
       requestsPerSecond: (s1.requests - s0.requests) / seconds,

@@ -8,7 +8,7 @@
 
 import { escapeLabelValue, sampleLine } from "./_exposition.ts";
 import { metadataLines, metrics, type MetricsRegistry } from "./registry.ts";
-import { writeFDMetrics, writeProcessMetrics } from "./process.ts";
+import { writeFDMetrics, writeProcessMetrics, writeRuntimeMetrics } from "./process.ts";
 import type { ProcFs } from "./proc_fs.ts";
 
 /** One flag as `/metrics` shows it; `value` must already be masked for secret flags. */
@@ -91,6 +91,7 @@ export function writeAppMetrics(opts: AppMetricsOptions): string {
     const p = { fs: opts.procFs, startTimeSeconds: startSeconds, ...meta };
     out += writeProcessMetrics(p);
     out += writeFDMetrics(p);
+    out += writeRuntimeMetrics(meta);
   }
   const version = `vm_app_version{version="${escapeLabelValue(opts.version)}", short_version="${
     escapeLabelValue(opts.shortVersion)

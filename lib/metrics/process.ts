@@ -197,6 +197,32 @@ export function writeProcessMetrics(opts: ProcessMetricsOptions): string {
   return out;
 }
 
+/** The JavaScript heap figures {@linkcode writeRuntimeMetrics} reports. */
+export type HeapStats = Pick<Deno.MemoryUsage, "heapTotal" | "heapUsed" | "external">;
+
+/**
+ * Writes the V8 heap gauges `deno_memory_heap_total_bytes` (heap reserved),
+ * `deno_memory_heap_used_bytes` (live and not yet collected objects) and
+ * `deno_memory_external_bytes` (buffers outside the heap), which tell how much of
+ * the resident memory is the JavaScript heap. vmagent has no equivalent (its
+ * `go_memstats_*` describe Go's heap).
+ *
+ * @example
+ * ```ts
+ * writeRuntimeMetrics({}, { heapTotal: 4096, heapUsed: 1024, external: 0 });
+ * // "deno_memory_external_bytes 0\ndeno_memory_heap_total_bytes 4096\n..."
+ * ```
+ */
+export function writeRuntimeMetrics(
+  opts: { exposeMetadata?: boolean } = {},
+  stats: HeapStats = Deno.memoryUsage(),
+): string {
+  const meta = { exposeMetadata: opts.exposeMetadata };
+  return sampleLine("deno_memory_external_bytes", "gauge", stats.external, meta) +
+    sampleLine("deno_memory_heap_total_bytes", "gauge", stats.heapTotal, meta) +
+    sampleLine("deno_memory_heap_used_bytes", "gauge", stats.heapUsed, meta);
+}
+
 /**
  * Parses the soft `Max open files` limit from `/proc/self/limits`;
  * `unlimited` is 2^64-1 as in VictoriaMetrics. Returns undefined when absent.

@@ -62,7 +62,7 @@ Deno.test("writeAppMetrics() writes memory and CPU figures when given", () => {
   );
 });
 
-Deno.test("writeAppMetrics() puts process and fd metrics after the registry", () => {
+Deno.test("writeAppMetrics() puts process, fd and heap metrics after the registry", () => {
   const procFs = fakeProcFs({
     "/proc/self/stat": "1 (x) S 0 1 1 0 -1 0 5 0 2 0 30 20 0 0 20 0 4 0 100 4096 3",
     "/proc/self/limits": "Max open files 64 64 files\n",
@@ -75,7 +75,9 @@ Deno.test("writeAppMetrics() puts process and fd metrics after the registry", ()
   equal(lines[1], "process_cpu_seconds_system_total 0.2");
   equal(lines.indexOf("process_max_fds 64"), 10);
   equal(lines[11], "process_open_fds 4");
-  equal(lines[12].startsWith("vm_app_version{"), true);
+  equal(lines[12].startsWith("deno_memory_external_bytes "), true);
+  equal(lines[14].startsWith("deno_memory_heap_used_bytes "), true);
+  equal(lines[15].startsWith("vm_app_version{"), true);
 });
 
 Deno.test("writeAppMetrics() adds metadata for app and flag metrics", () => {

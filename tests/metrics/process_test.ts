@@ -1,9 +1,10 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
   parseMaxFiles,
   parseProcStat,
   writeFDMetrics,
   writeProcessMetrics,
+  writeRuntimeMetrics,
 } from "../../lib/metrics/process.ts";
 import { fakeProcFs } from "../../lib/metrics/proc_fs.ts";
 
@@ -137,4 +138,21 @@ Deno.test("writeProcessMetrics() reports this process with the default sources",
   equal(/^process_resident_memory_bytes [1-9]\d*$/m.test(text), true);
   equal(/^process_cpu_seconds_total \d/m.test(text), true);
   equal(/^process_start_time_seconds 5$/m.test(text), true);
+});
+
+Deno.test("writeRuntimeMetrics() writes the V8 heap gauges, with metadata when asked", () => {
+  const stats = { heapTotal: 8 * 1024 * 1024, heapUsed: 5_000_000, external: 123 };
+  equal(
+    writeRuntimeMetrics({}, stats),
+    "deno_memory_external_bytes 123\n" +
+      "deno_memory_heap_total_bytes 8388608\n" +
+      "deno_memory_heap_used_bytes 5000000\n",
+  );
+  match(
+    writeRuntimeMetrics({ exposeMetadata: true }, stats),
+    /^# HELP deno_memory_heap_used_bytes\n# TYPE deno_memory_heap_used_bytes gauge\n/m,
+  );
+  const live = writeRuntimeMetrics();
+  const used = Number(live.match(/^deno_memory_heap_used_bytes (\d+)$/m)?.[1]);
+  ok(used > 0, live);
 });
