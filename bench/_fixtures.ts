@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { applyRelabeling } from "../lib/relabel/mod.ts";
 import { parsePrometheusText } from "../lib/scrape/parser.ts";
+import type { TargetProcessorConfig } from "../lib/scrape/target_processor.ts";
 import type { Label, TimeSeries } from "../lib/util/series.ts";
 import { buildExposition, renderExposition } from "./_exposition.ts";
 
@@ -51,4 +53,22 @@ export function scrapeSeries(n = 1): TimeSeries[] {
     }
   }
   return out;
+}
+
+/** A target's processing settings: vmagent's defaults, no relabeling, `instance` and `job` labels. */
+export function targetConfig(instance = "10.1.2.3:9100"): TargetProcessorConfig {
+  return {
+    scrapeUrl: `http://${instance}/metrics`,
+    targetLabels: [{ name: "instance", value: instance }, TARGET_LABELS[1]],
+    externalLabels: [],
+    honorLabels: false,
+    honorTimestamps: false,
+    metricRelabelConfigs: [],
+    labelLimit: 0,
+    relabel: applyRelabeling,
+    sampleLimit: 0,
+    seriesLimit: 0,
+    scrapeTimeoutSeconds: 10,
+    noStaleMarkers: false,
+  };
 }

@@ -6,11 +6,10 @@
  * @module
  */
 import { gunzipSync, gzipSync } from "node:zlib";
-import { applyRelabeling } from "../lib/relabel/mod.ts";
 import { parsePrometheusText, type RowVisitor, scanPrometheusText } from "../lib/scrape/parser.ts";
-import { TargetProcessor, type TargetProcessorConfig } from "../lib/scrape/target_processor.ts";
+import { TargetProcessor } from "../lib/scrape/target_processor.ts";
 import type { EncodedSeriesBatch, Sink, TimeSeries } from "../lib/util/series.ts";
-import { SCRAPE_TEXTS, SERIES, TARGET_LABELS } from "./_fixtures.ts";
+import { SCRAPE_TEXTS, SERIES, targetConfig } from "./_fixtures.ts";
 
 let rows = 0;
 const NOOP: RowVisitor = {
@@ -62,20 +61,7 @@ const SINK: Sink & { pushEncoded(b: EncodedSeriesBatch): boolean } = {
   },
 };
 
-const CONFIG: TargetProcessorConfig = {
-  scrapeUrl: "http://10.1.2.3:9100/metrics",
-  targetLabels: TARGET_LABELS,
-  externalLabels: [],
-  honorLabels: false,
-  honorTimestamps: false,
-  metricRelabelConfigs: [],
-  labelLimit: 0,
-  relabel: applyRelabeling,
-  sampleLimit: 0,
-  seriesLimit: 0,
-  scrapeTimeoutSeconds: 10,
-  noStaleMarkers: false,
-};
+const CONFIG = targetConfig();
 
 function scrape(p: TargetProcessor, ts: number, body: string): void {
   p.begin(ts, false);

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { applyRelabeling } from "../lib/relabel/mod.ts";
-import { TargetProcessor, type TargetProcessorConfig } from "../lib/scrape/target_processor.ts";
+import { TargetProcessor } from "../lib/scrape/target_processor.ts";
 import type { EncodedSeriesBatch, Sink, TimeSeries } from "../lib/util/series.ts";
 import { buildExposition, renderExposition } from "./_exposition.ts";
+import { targetConfig } from "./_fixtures.ts";
 
 const args = new Map(
   Deno.args.map((a) => a.replace(/^--/, "").split("=", 2) as [string, string]),
@@ -48,23 +48,7 @@ function heap(): number {
 const before = heap();
 const procs: TargetProcessor[] = [];
 for (let t = 0; t < targets; t++) {
-  const cfg: TargetProcessorConfig = {
-    scrapeUrl: `http://10.1.${t >> 8}.${t & 255}:9100/metrics`,
-    targetLabels: [
-      { name: "instance", value: `10.1.${t >> 8}.${t & 255}:9100` },
-      { name: "job", value: "kubernetes-pods" },
-    ],
-    externalLabels: [],
-    honorLabels: false,
-    honorTimestamps: false,
-    metricRelabelConfigs: [],
-    labelLimit: 0,
-    relabel: applyRelabeling,
-    sampleLimit: 0,
-    seriesLimit: 0,
-    scrapeTimeoutSeconds: 10,
-    noStaleMarkers: false,
-  };
+  const cfg = targetConfig(`10.1.${t >> 8}.${t & 255}:9100`);
   const p = new TargetProcessor(cfg, { sink });
   for (let k = 0; k < 2; k++) {
     // A copy per target, so no two targets share the body's strings.
