@@ -102,15 +102,17 @@ export class PendingSeries {
   tryPushEncoded(batch: EncodedSeriesBatch, from = 0, to: number = batch.length): boolean {
     const maxLabels = 10 * this.#maxRows;
     const b = this.#b;
-    const { labelBuf, labelStart, labelLen, labelCount, values, timestamps } = batch;
+    const { labelBuf, labelStart, labelLen, labelCount, values, timestamps, tail, withTail } =
+      batch;
     for (let i = from; i < to; i++) {
       if (b.sampleCount >= this.#maxRows || b.labelCount >= maxLabels) {
         if (!this.tryFlush()) return false;
       }
       const len = labelLen[i];
+      const t = withTail !== undefined && withTail[i] === 1 ? tail : undefined;
       const v = values[i];
       const ts = timestamps[i];
-      const size = b.encodedRecordSize(len, v, ts);
+      const size = b.encodedRecordSize(len + (t === undefined ? 0 : t.length), v, ts);
       if (size > this.#maxBlock) {
         this.#o.log.warn(
           `dropping a sample for metric with ${labelCount[i]} labels exceeding ` +
@@ -121,7 +123,7 @@ export class PendingSeries {
       if (b.byteLength > 0 && b.byteLength + size > this.#maxBlock) {
         if (!this.tryFlush()) return false;
       }
-      b.addEncoded(labelBuf, labelStart[i], len, labelCount[i], v, ts);
+      b.addEncoded(labelBuf, labelStart[i], len, labelCount[i], v, ts, t);
     }
     return true;
   }

@@ -184,7 +184,8 @@ export class WriteRequestBuilder {
 
   /**
    * Appends one series record whose labels are already encoded as `TimeSeries.labels`
-   * fields (`src[start, start + len)`, `count` labels) with one sample.
+   * fields (`src[start, start + len)`, then `tail` if given; `count` labels in all)
+   * with one sample.
    *
    * @example
    * ```ts
@@ -198,11 +199,13 @@ export class WriteRequestBuilder {
     count: number,
     value: number,
     timestamp: number,
+    tail?: Uint8Array,
   ): void {
     const v = this.#adjust === undefined ? value : this.#adjust(value);
     let m = v !== 0 ? 9 : 0;
     if (timestamp !== 0) m += 1 + int64Size(timestamp);
-    const body = len + 1 + (m < 128 ? 1 : varintSize(m)) + m;
+    const tailLen = tail === undefined ? 0 : tail.length;
+    const body = len + tailLen + 1 + (m < 128 ? 1 : varintSize(m)) + m;
     this.#ensure(1 + varintSize(body) + body);
     const buf = this.#buf;
     let p = this.#len;
@@ -214,6 +217,10 @@ export class WriteRequestBuilder {
       buf.set(src.subarray(start, start + len), p);
     }
     p += len;
+    if (tailLen > 0) {
+      buf.set(tail!, p);
+      p += tailLen;
+    }
     buf[p++] = 0x12; // TimeSeries.samples
     p = writeVarint(buf, p, m);
     if (v !== 0) {

@@ -26,6 +26,8 @@ export class SeriesBatch {
     labelCount: new Int32Array(256),
     values: this.#values,
     timestamps: this.#timestamps,
+    tail: new Uint8Array(0),
+    withTail: new Uint8Array(256),
   };
 
   /** Number of series in the batch. */
@@ -71,8 +73,11 @@ export class SeriesBatch {
     this.#timestamps = t;
   }
 
-  /** The batch as an encoded batch over `arena` (valid until the batch changes). */
-  encoded(arena: Uint8Array): EncodedSeriesBatch {
+  /**
+   * The batch as an encoded batch over `arena`, whose series with
+   * {@linkcode FinalSeries.tail} end with `tail` (valid until the batch changes).
+   */
+  encoded(arena: Uint8Array, tail: Uint8Array): EncodedSeriesBatch {
     const o = this.#out;
     const n = this.#n;
     if (o.labelStart.length < n) {
@@ -80,16 +85,20 @@ export class SeriesBatch {
       o.labelStart = new Int32Array(cap);
       o.labelLen = new Int32Array(cap);
       o.labelCount = new Int32Array(cap);
+      o.withTail = new Uint8Array(cap);
     }
     const s = this.series;
+    const withTail = o.withTail!;
     for (let i = 0; i < n; i++) {
       const fs = s[i];
       o.labelStart[i] = fs.labelStart;
       o.labelLen[i] = fs.labelLen;
       o.labelCount[i] = fs.labelCount;
+      withTail[i] = fs.tail ? 1 : 0;
     }
     o.length = n;
     o.labelBuf = arena;
+    o.tail = tail;
     o.values = this.#values;
     o.timestamps = this.#timestamps;
     return o;

@@ -10,7 +10,10 @@
  * Memory per series is kept small: the final labels are not kept as objects but
  * as their protobuf encoding (what remote write sends) in one byte arena per
  * target, and final series are interned under a 32-bit hash of their label set
- * (checked against the stored labels on a hit) instead of a key string.
+ * (checked against the stored labels on a hit) instead of a key string. The
+ * target and external labels that end most series (the "tail") are encoded once
+ * per target, not once per series: a series whose final labels end with exactly
+ * those label objects stores only the labels before them.
  *
  * @module
  */
@@ -30,8 +33,10 @@ export class FinalSeries {
   labelStart = 0;
   /** Byte length of the encoded labels; -1 once the cache forgot the series. */
   labelLen = 0;
-  /** Number of labels. */
+  /** Number of labels, the tail's included. */
   labelCount = 0;
+  /** The labels end with the cache's tail ({@linkcode SeriesCache.tail}), not stored in the arena. */
+  tail = false;
   /** Last scrape generation that saw it (for forgetting it). */
   seenGen = 0;
   /** Last generation in which it was pushed (for staleness). */
@@ -99,6 +104,9 @@ export class SeriesCache {
   readonly #pinned: FinalSeries[] = [];
   /** Row counts of row keys that have a spelling other than the key itself. */
   readonly #aliases = new Map<string, RowCount>();
+  /** Target then external labels, as objects (compared by identity) and encoded. */
+  readonly #tail: readonly Label[];
+  readonly #tailBytes: Uint8Array;
   #arena = new Uint8Array(16 * 1024);
   #arenaLen = 0;
   /** Series stored since the last sweep (the arena may have grown). */
@@ -107,6 +115,17 @@ export class SeriesCache {
   /** Creates an empty cache for a target with these label settings. */
   constructor(cfg: SeriesLabelsConfig) {
     this.#cfg = cfg;
+    this.#tail = [...cfg.targetLabels, ...cfg.externalLabels];
+    this.#tailBytes = new Uint8Array(encodedLabelsLength(this.#tail));
+    encodeLabels(this.#tail, this.#tailBytes, 0);
+  }
+
+  /**
+   * The encoded labels that follow the arena bytes of every series with
+   * {@linkcode FinalSeries.tail} set: the target labels, then the external labels.
+   */
+  get tail(): Uint8Array {
+    return this.#tailBytes;
   }
 
   /** The bytes that {@linkcode FinalSeries.labelStart} points into (replaced when it grows or is compacted). */
@@ -141,7 +160,9 @@ export class SeriesCache {
 
   /** The final labels of `fs` (decoded: for slow paths only). */
   labels(fs: FinalSeries): Label[] {
-    return decodeLabels(this.#arena, fs.labelStart, fs.labelStart + fs.labelLen);
+    const out = decodeLabels(this.#arena, fs.labelStart, fs.labelStart + fs.labelLen);
+    if (fs.tail) { for (const l of this.#tail) out.push(l); }
+    return out;
   }
 
   /** {@linkcode seriesKey} of `fs`. */
@@ -157,15 +178,32 @@ export class SeriesCache {
   }
 
   #store(labels: readonly Label[]): FinalSeries {
-    const n = encodedLabelsLength(labels);
+    const own = this.#ownLabels(labels);
+    const n = encodedLabelsLength(labels, own);
     this.#reserve(n);
     const fs = new FinalSeries();
     this.#stored++;
     fs.labelStart = this.#arenaLen;
     fs.labelLen = n;
     fs.labelCount = labels.length;
-    this.#arenaLen = encodeLabels(labels, this.#arena, this.#arenaLen);
+    fs.tail = own < labels.length;
+    this.#arenaLen = encodeLabels(labels, this.#arena, this.#arenaLen, own);
     return fs;
+  }
+
+  /**
+   * How many leading labels of `labels` the arena must hold: all of them, or
+   * those before the tail when `labels` ends with the very tail label objects
+   * (target labels are appended as they are; a renamed or relabeled one is a new object).
+   */
+  #ownLabels(labels: readonly Label[]): number {
+    const tail = this.#tail;
+    const own = labels.length - tail.length;
+    if (tail.length === 0 || own < 1) return labels.length;
+    for (let i = 0; i < tail.length; i++) {
+      if (labels[own + i] !== tail[i]) return labels.length;
+    }
+    return own;
   }
 
   #reserve(n: number): void {

@@ -262,7 +262,7 @@ export class TargetProcessor implements RowVisitor {
   /** Hands `batch` to the sink: encoded when it takes that, else as series. */
   #push(batch: SeriesBatch): void {
     const sink = this.#opts.sink;
-    if (isEncodedSink(sink)) sink.pushEncoded(batch.encoded(this.#cache.arena));
+    if (isEncodedSink(sink)) sink.pushEncoded(batch.encoded(this.#cache.arena, this.#cache.tail));
     else sink.push(batch.toSeries(this.#cache));
   }
 

@@ -78,6 +78,15 @@ export interface EncodedSeriesBatch {
   values: Float64Array;
   /** Sample timestamps, milliseconds. */
   timestamps: Float64Array;
+  /**
+   * Encoded labels that end the label set of every series `i` with
+   * `withTail[i] === 1` (the target and external labels, shared by a target's
+   * series): they follow its `labelBuf` bytes and are counted in `labelCount[i]`
+   * but not in `labelLen[i]`. Absent when no series has them.
+   */
+  tail?: Uint8Array;
+  /** 1 where series `i` ends with {@linkcode EncodedSeriesBatch.tail}; absent = none does. */
+  withTail?: Uint8Array;
 }
 
 /** A {@linkcode Sink} that also takes {@linkcode EncodedSeriesBatch}es. */
@@ -125,12 +134,12 @@ function putString(buf: Uint8Array, p: number, s: string, byteLen: number): numb
 }
 
 /**
- * Byte length of `labels` encoded as protobuf `TimeSeries.labels` fields (empty
- * names and values are omitted, as proto3 does).
+ * Byte length of `labels` (the first `end` of them) encoded as protobuf
+ * `TimeSeries.labels` fields (empty names and values are omitted, as proto3 does).
  */
-export function encodedLabelsLength(labels: readonly Label[]): number {
+export function encodedLabelsLength(labels: readonly Label[], end = labels.length): number {
   let n = 0;
-  for (let i = 0; i < labels.length; i++) {
+  for (let i = 0; i < end; i++) {
     const nl = utf8Len(labels[i].name);
     const vl = utf8Len(labels[i].value);
     let m = 0;
@@ -142,7 +151,7 @@ export function encodedLabelsLength(labels: readonly Label[]): number {
 }
 
 /**
- * Writes `labels` as protobuf `TimeSeries.labels` fields into `buf` at `p`
+ * Writes `labels` (the first `end` of them) as protobuf `TimeSeries.labels` fields into `buf` at `p`
  * (which must have {@linkcode encodedLabelsLength} bytes free); returns the end.
  *
  * @example
@@ -152,8 +161,13 @@ export function encodedLabelsLength(labels: readonly Label[]): number {
  * encodeLabels(labels, buf, 0); // buf.length
  * ```
  */
-export function encodeLabels(labels: readonly Label[], buf: Uint8Array, p: number): number {
-  for (let i = 0; i < labels.length; i++) {
+export function encodeLabels(
+  labels: readonly Label[],
+  buf: Uint8Array,
+  p: number,
+  end = labels.length,
+): number {
+  for (let i = 0; i < end; i++) {
     const { name, value } = labels[i];
     const nl = utf8Len(name);
     const vl = utf8Len(value);
@@ -204,15 +218,20 @@ function getVarint(buf: Uint8Array, pos: { p: number }): number {
 }
 
 /**
- * Decodes labels written by {@linkcode encodeLabels} from `buf[start, end)`.
+ * Decodes labels written by {@linkcode encodeLabels} from `buf[start, end)`,
+ * appending them to `out` (a new array by default).
  *
  * @example
  * ```ts
  * decodeLabels(buf, 0, buf.length); // [{ name: "__name__", value: "up" }]
  * ```
  */
-export function decodeLabels(buf: Uint8Array, start: number, end: number): Label[] {
-  const out: Label[] = [];
+export function decodeLabels(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: Label[] = [],
+): Label[] {
   const pos = { p: start };
   while (pos.p < end) {
     pos.p++; // TimeSeries.labels tag
@@ -242,8 +261,12 @@ export function encodedBatchToSeries(
   const out: TimeSeries[] = new Array(Math.max(0, to - from));
   for (let i = from; i < to; i++) {
     const s = batch.labelStart[i];
+    const labels = decodeLabels(batch.labelBuf, s, s + batch.labelLen[i]);
+    if (batch.withTail !== undefined && batch.withTail[i] === 1) {
+      decodeLabels(batch.tail!, 0, batch.tail!.length, labels);
+    }
     out[i - from] = {
-      labels: decodeLabels(batch.labelBuf, s, s + batch.labelLen[i]),
+      labels,
       samples: [{ value: batch.values[i], timestamp: batch.timestamps[i] }],
     };
   }

@@ -133,11 +133,23 @@ export function metricValue(reg: MetricsRegistry, id: string): number {
   return NaN;
 }
 
-/** `series` (one sample each) as an encoded batch. */
-export function encodedBatch(series: TimeSeries[]): EncodedSeriesBatch {
+/**
+ * `series` (one sample each) as an encoded batch. With `tailCount` > 0 the last
+ * `tailCount` labels of the first series become the batch's shared tail, used by
+ * every series that ends with the same labels.
+ */
+export function encodedBatch(series: TimeSeries[], tailCount = 0): EncodedSeriesBatch {
   const n = series.length;
+  const tail = tailCount > 0 ? series[0].labels.slice(-tailCount) : [];
+  const endsWithTail = (ts: TimeSeries) =>
+    tail.length > 0 && ts.labels.length > tail.length &&
+    tail.every((l, j) => {
+      const x = ts.labels[ts.labels.length - tail.length + j];
+      return x.name === l.name && x.value === l.value;
+    });
+  const own = (ts: TimeSeries) => ts.labels.length - (endsWithTail(ts) ? tail.length : 0);
   let size = 0;
-  for (const ts of series) size += encodedLabelsLength(ts.labels);
+  for (const ts of series) size += encodedLabelsLength(ts.labels, own(ts));
   const b: EncodedSeriesBatch = {
     length: n,
     labelBuf: new Uint8Array(size),
@@ -147,12 +159,18 @@ export function encodedBatch(series: TimeSeries[]): EncodedSeriesBatch {
     values: new Float64Array(n),
     timestamps: new Float64Array(n),
   };
+  if (tail.length > 0) {
+    b.tail = new Uint8Array(encodedLabelsLength(tail));
+    encodeLabels(tail, b.tail, 0);
+    b.withTail = new Uint8Array(n);
+  }
   let p = 0;
   series.forEach((ts, i) => {
     b.labelStart[i] = p;
-    p = encodeLabels(ts.labels, b.labelBuf, p);
+    p = encodeLabels(ts.labels, b.labelBuf, p, own(ts));
     b.labelLen[i] = p - b.labelStart[i];
     b.labelCount[i] = ts.labels.length;
+    if (b.withTail !== undefined) b.withTail[i] = endsWithTail(ts) ? 1 : 0;
     b.values[i] = ts.samples[0].value;
     b.timestamps[i] = ts.samples[0].timestamp;
   });

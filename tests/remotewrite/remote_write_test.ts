@@ -406,13 +406,16 @@ Deno.test("RemoteWrite.setRelabelRules() swaps the global and per-URL rules (rel
   await close(rw, e.clock);
 });
 
-Deno.test("RemoteWrite.pushEncoded() sends what push() sends, with and without -remoteWrite.label", async () => {
-  const f = async (labels: string[], want: string[]) => {
+Deno.test("RemoteWrite.pushEncoded() sends what push() sends, with and without -remoteWrite.label and a shared tail", async () => {
+  const f = async (labels: string[], want: string[], tailCount = 0) => {
     using dir = tempDir();
     using _logs = captureLogs();
     const e = env(dir.path);
     const rw = await e.open({ labels });
-    assert.ok(rw.pushEncoded(encodedBatch([m("a", 1, 1000), m("b", 2, 1000, 0)])));
+    const batch = encodedBatch([m("a", 1, 1000), m("b", 2, 1000, 0)], tailCount);
+    // With a tail, series a ends with it and b does not.
+    if (tailCount > 0) assert.deepEqual([...batch.withTail!], [1, 0]);
+    assert.ok(rw.pushEncoded(batch));
     await e.clock.advance(1000);
     assert.deepEqual(e.receivers[0].samples(), want);
     assert.equal(
@@ -423,4 +426,6 @@ Deno.test("RemoteWrite.pushEncoded() sends what push() sends, with and without -
   };
   await f([], ["__name__=a,i=1@1000=1", "__name__=b,i=2@1000=0"]);
   await f(["dc=eu1"], ["__name__=a,i=1,dc=eu1@1000=1", "__name__=b,i=2,dc=eu1@1000=0"]);
+  await f([], ["__name__=a,i=1@1000=1", "__name__=b,i=2@1000=0"], 1);
+  await f(["dc=eu1"], ["__name__=a,i=1,dc=eu1@1000=1", "__name__=b,i=2,dc=eu1@1000=0"], 1);
 });

@@ -1,7 +1,7 @@
 import { deepEqual, equal, notEqual } from "node:assert/strict";
 import { hashKey, SeriesCache } from "../../lib/scrape/series_cache.ts";
 import { seriesKey, type SeriesLabelsConfig } from "../../lib/scrape/series_labels.ts";
-import type { Label } from "../../lib/util/series.ts";
+import { decodeLabels, type Label } from "../../lib/util/series.ts";
 import { testRelabel } from "./_helpers.ts";
 
 const CFG: SeriesLabelsConfig = {
@@ -69,4 +69,50 @@ Deno.test("SeriesCache.sweep() forgets unseen series and keeps the labels of the
   for (const raw of keep) deepEqual(c.labels(c.lookup(raw, 3).series!), labelsOf(raw));
   // A forgotten series is built again, with its labels.
   deepEqual(c.labels(c.lookup('m{i="1"}', 3).series!), labelsOf('m{i="1"}'));
+});
+
+Deno.test("SeriesCache stores the target and external labels once, as a tail shared by its series", () => {
+  const cfg: SeriesLabelsConfig = {
+    ...CFG,
+    targetLabels: [{ name: "instance", value: "h:1" }, { name: "job", value: "j" }],
+    externalLabels: [{ name: "dc", value: "eu" }],
+  };
+  const c = new SeriesCache(cfg);
+  const tail = [...cfg.targetLabels, ...cfg.externalLabels];
+  deepEqual(decodeLabels(c.tail, 0, c.tail.length), tail);
+  const plain = c.lookup('m{a="1"}', 1).series!;
+  equal(plain.tail, true);
+  equal(plain.labelCount, 5);
+  // Only the series' own labels are in the arena.
+  deepEqual(decodeLabels(c.arena, plain.labelStart, plain.labelStart + plain.labelLen), [
+    { name: "__name__", value: "m" },
+    { name: "a", value: "1" },
+  ]);
+  deepEqual(c.labels(plain), [
+    { name: "__name__", value: "m" },
+    { name: "a", value: "1" },
+    ...tail,
+  ]);
+  // A scraped `job` is renamed and the target's appended: the tail still matches.
+  const renamed = c.lookup('m{job="x"}', 1).series!;
+  equal(renamed.tail, true);
+  deepEqual(c.labels(renamed), [
+    { name: "__name__", value: "m" },
+    { name: "exported_job", value: "x" },
+    ...tail,
+  ]);
+  // With honor_labels the scraped `job` wins: the labels do not end with the tail.
+  const honoring = new SeriesCache({ ...cfg, honorLabels: true });
+  const honored = honoring.lookup('m{job="x"}', 1).series!;
+  equal(honored.tail, false);
+  deepEqual(honoring.labels(honored), [
+    { name: "__name__", value: "m" },
+    { name: "job", value: "x" },
+    { name: "instance", value: "h:1" },
+    { name: "dc", value: "eu" },
+  ]);
+  // Pinned (auto) series use the tail too.
+  const up = c.pin([{ name: "__name__", value: "up" }, ...tail]);
+  equal(up.tail, true);
+  deepEqual(c.labels(up), [{ name: "__name__", value: "up" }, ...tail]);
 });

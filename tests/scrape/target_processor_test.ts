@@ -456,7 +456,7 @@ Deno.test("TargetProcessor gives an encoded sink the same series as a plain one,
       }, { sink, now: () => 0 });
       for (let i = 0; i < 6; i++) {
         // Series come and go (sweeps and arena compaction), some stay, one is spelled two ways.
-        let body = 'kept{a="1"} 1\nkept{ a="1" } 2 123\ndropped 1\n';
+        let body = 'kept{a="1"} 1\nkept{ a="1" } 2 123\ndropped 1\nclash{job="x"} 3\n';
         for (let j = 0; j < 1500; j++) body += `m{i="${i % 3}",j="${j}",u="é"} ${j}\n`;
         p.begin(1000 * i, streaming);
         p.feed(body);
@@ -472,4 +472,6 @@ Deno.test("TargetProcessor gives an encoded sink the same series as a plain one,
   f({}, false);
   f({}, true);
   f({ seriesLimit: 1000 }, false);
+  // The scraped job wins: that series does not end with the shared tail.
+  f({ honorLabels: true }, true);
 });
