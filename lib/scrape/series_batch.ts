@@ -1,6 +1,6 @@
 /**
  * A reusable batch of single-sample series of one target, on their way to the
- * sink: the final series (whose labels live encoded in the target's
+ * sink: the final series numbers (whose labels live encoded in the target's
  * {@linkcode SeriesCache} arena) with parallel arrays of values and timestamps,
  * so a scrape allocates no object per sample. It is handed to sinks as an
  * {@linkcode EncodedSeriesBatch}, or converted to `TimeSeries[]` for sinks that
@@ -9,12 +9,12 @@
  * @module
  */
 import type { EncodedSeriesBatch, TimeSeries } from "../util/series.ts";
-import type { FinalSeries, SeriesCache } from "./series_cache.ts";
+import type { SeriesCache } from "./series_cache.ts";
 
 /** See the module docs. */
 export class SeriesBatch {
-  /** The series, in push order. */
-  series: FinalSeries[] = [];
+  /** The final series numbers, in push order (the first {@linkcode SeriesBatch.length}). */
+  series = new Int32Array(256);
   #values = new Float64Array(256);
   #timestamps = new Float64Array(256);
   #n = 0;
@@ -36,10 +36,10 @@ export class SeriesBatch {
   }
 
   /** Appends one sample of `fs`. */
-  add(fs: FinalSeries, value: number, timestamp: number): void {
+  add(f: number, value: number, timestamp: number): void {
     const n = this.#n;
     if (n === this.#values.length) this.#grow();
-    this.series[n] = fs;
+    this.series[n] = f;
     this.#values[n] = value;
     this.#timestamps[n] = timestamp;
     this.#n = n + 1;
@@ -55,7 +55,6 @@ export class SeriesBatch {
   /** Cuts the batch to its first `n` items. */
   truncate(n: number): void {
     this.#n = n;
-    this.series.length = n;
   }
 
   /** Empties the batch (its buffers are kept). */
@@ -69,15 +68,15 @@ export class SeriesBatch {
     v.set(this.#values);
     const t = new Float64Array(cap);
     t.set(this.#timestamps);
+    const f = new Int32Array(cap);
+    f.set(this.series);
     this.#values = v;
     this.#timestamps = t;
+    this.series = f;
   }
 
-  /**
-   * The batch as an encoded batch over `arena`, whose series with
-   * {@linkcode FinalSeries.tail} end with `tail` (valid until the batch changes).
-   */
-  encoded(arena: Uint8Array, tail: Uint8Array): EncodedSeriesBatch {
+  /** The batch as an encoded batch over `cache`'s arena and tail (valid until the batch changes). */
+  encoded(cache: SeriesCache): EncodedSeriesBatch {
     const o = this.#out;
     const n = this.#n;
     if (o.labelStart.length < n) {
@@ -89,16 +88,17 @@ export class SeriesBatch {
     }
     const s = this.series;
     const withTail = o.withTail!;
+    const { labelStart, labelLen, labelCount } = cache.finals;
     for (let i = 0; i < n; i++) {
-      const fs = s[i];
-      o.labelStart[i] = fs.labelStart;
-      o.labelLen[i] = fs.labelLen;
-      o.labelCount[i] = fs.labelCount;
-      withTail[i] = fs.tail ? 1 : 0;
+      const f = s[i];
+      o.labelStart[i] = labelStart[f];
+      o.labelLen[i] = labelLen[f];
+      o.labelCount[i] = labelCount[f];
+      withTail[i] = cache.hasTail(f) ? 1 : 0;
     }
     o.length = n;
-    o.labelBuf = arena;
-    o.tail = tail;
+    o.labelBuf = cache.arena;
+    o.tail = cache.tail;
     o.values = this.#values;
     o.timestamps = this.#timestamps;
     return o;

@@ -3,22 +3,26 @@
  * (`name{labels}`) → its final series (labels after the honor_labels merge,
  * metric relabeling and external labels), so a known series costs one map
  * lookup. Final series are interned by their label set, so two spellings of the
- * same series share one entry (and one staleness state). Each entry also points
- * to the {@linkcode RowCount} of its vmagent row key (`scrape_series_added`),
- * shared by every spelling of that key.
+ * same series share one final series (and one staleness state). Each raw text
+ * also keeps the occurrence counts of its vmagent row key
+ * (`scrape_series_added`, see row_count.ts), shared by every spelling of that key.
  *
- * Memory per series is kept small: the final labels are not kept as objects but
- * as their protobuf encoding (what remote write sends) in one byte arena per
- * target, and final series are interned under a 32-bit hash of their label set
- * (checked against the stored labels on a hit) instead of a key string. The
- * target and external labels that end most series (the "tail") are encoded once
- * per target, not once per series: a series whose final labels end with exactly
- * those label objects stores only the labels before them.
+ * Memory per series is kept small, since a member holds every active series of
+ * its targets:
+ * - no object per series: a raw text maps to an *entry* number and a final
+ *   series is a *final* number, whose fields live in typed arrays (entries and
+ *   finals have their own numbering; freed numbers are reused);
+ * - the final labels are kept as their protobuf encoding (what remote write
+ *   sends) in one byte arena per target, and finals are interned under a 32-bit
+ *   hash of their label set (checked against the stored labels on a hit);
+ * - the target and external labels that end most series (the "tail") are
+ *   encoded once per target: a series whose final labels end with exactly those
+ *   label objects stores only the labels before them.
  *
  * @module
  */
 import { decodeLabels, encodedLabelsLength, encodeLabels, type Label } from "../util/series.ts";
-import { parseSeries } from "./parse_series.ts";
+import { type ParsedSeries, parseSeries } from "./parse_series.ts";
 import { RowCount, rowKey } from "./row_count.ts";
 import {
   buildSeriesLabels,
@@ -27,41 +31,17 @@ import {
   type SeriesLabelsConfig,
 } from "./series_labels.ts";
 
-/** One final series and its per-target bookkeeping. */
-export class FinalSeries {
-  /** Offset of the encoded labels in the cache's arena ({@linkcode SeriesCache.arena}); moves on compaction. */
-  labelStart = 0;
-  /** Byte length of the encoded labels; -1 once the cache forgot the series. */
-  labelLen = 0;
-  /** Number of labels, the tail's included. */
-  labelCount = 0;
-  /** The labels end with the cache's tail ({@linkcode SeriesCache.tail}), not stored in the arena. */
-  tail = false;
-  /** Last scrape generation that saw it (for forgetting it). */
-  seenGen = 0;
-  /** Last generation in which it was pushed (for staleness). */
-  pushedGen = 0;
-  /** Last successful generation that pushed it. */
-  okGen = -1;
-  /** Series-limiter epoch of {@linkcode FinalSeries.limitOk}. */
-  limitEpoch = 0;
-  /** Whether the series limiter admitted it in `limitEpoch`. */
-  limitOk = false;
-}
+/** Entry flag: the raw text is not a valid series ({@linkcode SeriesCache.error}). */
+const E_ERROR = 1;
+/** Entry flag: the series has more labels than `label_limit`. */
+const E_LABEL_LIMITED = 2;
+/** Entry flag: the row count is a {@linkcode RowCount} shared with other spellings. */
+const E_SHARED_ROW = 4;
 
-/** What the cache knows about one raw series text. */
-export interface CacheEntry {
-  /** The final series; null when metric relabeling drops it. */
-  series: FinalSeries | null;
-  /** The series has more labels than `label_limit`. */
-  labelLimited: boolean;
-  /** Parse error reason, "" when the series text is valid. */
-  error: string;
-  /** Occurrences of the row key (`scrape_series_added`); null exactly when `error` is set. */
-  row: RowCount | null;
-  /** Last scrape generation that looked it up. */
-  gen: number;
-}
+/** Final flag: the labels end with the cache's tail. */
+const F_TAIL = 1;
+/** Final flag: the series limiter admitted it in its `limitEpoch`. */
+const F_LIMIT_OK = 2;
 
 const copier = { enc: new TextEncoder(), dec: new TextDecoder(), buf: new Uint8Array(4096) };
 
@@ -82,6 +62,97 @@ export function hashKey(s: string): number {
   return h | 0;
 }
 
+function grownI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function grownU8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Numbers handed out from 0 up, with freed ones reused first. */
+class Numbering {
+  top = 0;
+  free: number[] = [];
+  /** The next number, and whether it is new (above every earlier one). */
+  take(): number {
+    return this.free.length > 0 ? this.free.pop()! : this.top++;
+  }
+}
+
+/**
+ * The fields of the final series, by final number. Read by the scraper's hot
+ * path directly; the arrays are replaced when they grow, so read them again
+ * after anything that may add a series ({@linkcode SeriesCache.lookup},
+ * {@linkcode SeriesCache.pin}).
+ */
+export class FinalFields {
+  /** Offset of the encoded labels in the arena; moves on compaction. */
+  labelStart = new Int32Array(64);
+  /** Byte length of the encoded labels in the arena (the tail not included). */
+  labelLen = new Int32Array(64);
+  /** Number of labels, the tail's included. */
+  labelCount = new Int32Array(64);
+  /** Last scrape generation that saw it (for forgetting it). */
+  seenGen = new Int32Array(64);
+  /** Last generation in which it was pushed (for staleness). */
+  pushedGen = new Int32Array(64);
+  /** Last successful generation that pushed it. */
+  okGen = new Int32Array(64);
+  /** Series-limiter epoch of the limit flag. */
+  limitEpoch = new Int32Array(64);
+  /** Bumped whenever the number is freed, so entries can tell their final is gone. */
+  version = new Int32Array(64);
+  /** F_TAIL, F_LIMIT_OK. */
+  flags = new Uint8Array(64);
+
+  grow(cap: number): void {
+    this.labelStart = grownI32(this.labelStart, cap);
+    this.labelLen = grownI32(this.labelLen, cap);
+    this.labelCount = grownI32(this.labelCount, cap);
+    this.seenGen = grownI32(this.seenGen, cap);
+    this.pushedGen = grownI32(this.pushedGen, cap);
+    this.okGen = grownI32(this.okGen, cap);
+    this.limitEpoch = grownI32(this.limitEpoch, cap);
+    this.version = grownI32(this.version, cap);
+    this.flags = grownU8(this.flags, cap);
+  }
+}
+
+/** The fields of the entries (one per raw series text), by entry number. */
+class EntryFields {
+  /** Last scrape generation that looked it up. */
+  gen = new Int32Array(64);
+  /** Its final number; -1 when it has none (invalid, over label_limit, dropped by relabeling). */
+  final = new Int32Array(64);
+  /** The final's version when it was linked (a different one means the final was freed). */
+  finalVersion = new Int32Array(64);
+  /** E_ERROR, E_LABEL_LIMITED, E_SHARED_ROW. */
+  flags = new Uint8Array(64);
+  /** Row count fields, as in {@linkcode RowCount} (unless E_SHARED_ROW). */
+  rowGen = new Int32Array(64);
+  rowCount = new Int32Array(64);
+  rowOkGen = new Int32Array(64);
+  rowOkCount = new Int32Array(64);
+  rowPrev = new Int32Array(64);
+
+  grow(cap: number): void {
+    this.gen = grownI32(this.gen, cap);
+    this.final = grownI32(this.final, cap);
+    this.finalVersion = grownI32(this.finalVersion, cap);
+    this.flags = grownU8(this.flags, cap);
+    this.rowGen = grownI32(this.rowGen, cap);
+    this.rowCount = grownI32(this.rowCount, cap);
+    this.rowOkGen = grownI32(this.rowOkGen, cap);
+    this.rowOkCount = grownI32(this.rowOkCount, cap);
+    this.rowPrev = grownI32(this.rowPrev, cap);
+  }
+}
+
 /**
  * Maps raw series text to final series for one target.
  *
@@ -90,20 +161,30 @@ export function hashKey(s: string): number {
  * const c = new SeriesCache(cfg);
  * const e = c.lookup('foo{a="b"}', 1); // parsed, merged, relabeled once
  * c.lookup('foo{a="b"}', 2) === e; // true
- * c.labels(e.series!); // the final labels
+ * c.labels(c.finalOf(e)); // the final labels
  * ```
  */
 export class SeriesCache {
   readonly #cfg: SeriesLabelsConfig;
-  readonly #entries = new Map<string, CacheEntry>();
-  /** Final series by the hash of their key. */
-  readonly #finals = new Map<number, FinalSeries>();
-  /** Final series whose key hash collides with another's, by key. */
-  readonly #collided = new Map<string, FinalSeries>();
-  /** Series kept for good (auto series), not interned. */
-  readonly #pinned: FinalSeries[] = [];
-  /** Row counts of row keys that have a spelling other than the key itself. */
+  /** Entry numbers by raw series text. */
+  readonly #entries = new Map<string, number>();
+  readonly #e = new EntryFields();
+  readonly #eNums = new Numbering();
+  /** Parse errors, by entry number (entries with E_ERROR). */
+  readonly #errors = new Map<number, string>();
+  /** Shared row counts, by entry number (entries with E_SHARED_ROW). */
+  readonly #sharedRows = new Map<number, RowCount>();
+  /** Shared row counts of row keys that have a spelling other than the key itself. */
   readonly #aliases = new Map<string, RowCount>();
+  /** The fields of the final series. */
+  readonly finals = new FinalFields();
+  readonly #fNums = new Numbering();
+  /** Final numbers by the hash of their key. */
+  readonly #byHash = new Map<number, number>();
+  /** Final numbers whose key hash collides with another's, by key. */
+  readonly #collided = new Map<string, number>();
+  /** Finals kept for good (auto series), not interned. */
+  readonly #pinned: number[] = [];
   /** Target then external labels, as objects (compared by identity) and encoded. */
   readonly #tail: readonly Label[];
   readonly #tailBytes: Uint8Array;
@@ -120,17 +201,17 @@ export class SeriesCache {
     encodeLabels(this.#tail, this.#tailBytes, 0);
   }
 
+  /** The bytes that {@linkcode FinalFields.labelStart} points into (replaced when it grows or is compacted). */
+  get arena(): Uint8Array {
+    return this.#arena;
+  }
+
   /**
-   * The encoded labels that follow the arena bytes of every series with
-   * {@linkcode FinalSeries.tail} set: the target labels, then the external labels.
+   * The encoded labels that follow the arena bytes of every final series with
+   * {@linkcode SeriesCache.hasTail}: the target labels, then the external labels.
    */
   get tail(): Uint8Array {
     return this.#tailBytes;
-  }
-
-  /** The bytes that {@linkcode FinalSeries.labelStart} points into (replaced when it grows or is compacted). */
-  get arena(): Uint8Array {
-    return this.#arena;
   }
 
   /**
@@ -139,56 +220,118 @@ export class SeriesCache {
    */
   expect(bytes: number): void {
     if (this.#arenaLen === 0 && this.#arena.length < bytes) {
-      // Encoded labels take about as many bytes as the lines plus the target labels (the
-      // slack is given back after the scrape).
+      // Encoded labels take about as many bytes as the lines (the slack is given back
+      // after the scrape).
       this.#arena = new Uint8Array(Math.min(2 * bytes, 64 * 1024 * 1024));
     }
   }
 
-  /** Returns the entry of `raw`, building it on first sight, and marks it seen in `gen`. */
-  lookup(raw: string, gen: number): CacheEntry {
+  /** Returns the entry number of `raw`, building it on first sight, and marks it looked up in `gen`. */
+  lookup(raw: string, gen: number): number {
     let e = this.#entries.get(raw);
     if (e === undefined) {
       // The key is copied out of the body, so the cache does not keep whole bodies alive.
-      e = this.#build(ownCopy(raw), null);
-    } else if (e.series !== null && e.series.labelLen < 0) {
-      e = this.#build(ownCopy(raw), e.row);
+      e = this.#newEntry(ownCopy(raw));
+    } else {
+      const f = this.#e.final[e];
+      // Its final series was forgotten: build it again (the row counts stay).
+      if (f >= 0 && this.finals.version[f] !== this.#e.finalVersion[e]) this.#link(ownCopy(raw), e);
     }
-    e.gen = gen;
+    this.#e.gen[e] = gen;
     return e;
   }
 
-  /** The final labels of `fs` (decoded: for slow paths only). */
-  labels(fs: FinalSeries): Label[] {
-    const out = decodeLabels(this.#arena, fs.labelStart, fs.labelStart + fs.labelLen);
-    if (fs.tail) { for (const l of this.#tail) out.push(l); }
+  /** The parse error of entry `e`, "" when its text is a valid series. */
+  error(e: number): string {
+    return (this.#e.flags[e] & E_ERROR) === 0 ? "" : this.#errors.get(e)!;
+  }
+
+  /** Whether entry `e`'s series has more labels than `label_limit`. */
+  labelLimited(e: number): boolean {
+    return (this.#e.flags[e] & E_LABEL_LIMITED) !== 0;
+  }
+
+  /** The final number of entry `e`; -1 when it has none. */
+  finalOf(e: number): number {
+    return this.#e.final[e];
+  }
+
+  /**
+   * Counts one row of entry `e` (a valid series) in scrape `gen`, whose previous
+   * successful scrape is `lastOkGen`: {@linkcode RowCount.add} on the entry's counts.
+   */
+  addRow(e: number, gen: number, lastOkGen: number): boolean {
+    const f = this.#e;
+    if ((f.flags[e] & E_SHARED_ROW) !== 0) return this.#sharedRows.get(e)!.add(gen, lastOkGen);
+    if (f.rowGen[e] !== gen) {
+      if (f.rowGen[e] === lastOkGen) {
+        f.rowOkGen[e] = f.rowGen[e];
+        f.rowOkCount[e] = f.rowCount[e];
+      }
+      f.rowPrev[e] = f.rowOkGen[e] === lastOkGen ? f.rowOkCount[e] : 0;
+      f.rowGen[e] = gen;
+      f.rowCount[e] = 0;
+    }
+    return ++f.rowCount[e] > f.rowPrev[e];
+  }
+
+  /** Whether final `f`'s labels end with the tail. */
+  hasTail(f: number): boolean {
+    return (this.finals.flags[f] & F_TAIL) !== 0;
+  }
+
+  /**
+   * The series limiter's verdict on final `f` in `epoch`, asking `admit` (with
+   * the series key) once per epoch.
+   */
+  limitOk(f: number, epoch: number, admit: (key: string) => boolean): boolean {
+    const fin = this.finals;
+    if (fin.limitEpoch[f] !== epoch) {
+      fin.limitEpoch[f] = epoch;
+      if (admit(this.key(f))) fin.flags[f] |= F_LIMIT_OK;
+      else fin.flags[f] &= ~F_LIMIT_OK;
+    }
+    return (fin.flags[f] & F_LIMIT_OK) !== 0;
+  }
+
+  /** The final labels of `f` (decoded: for slow paths only). */
+  labels(f: number): Label[] {
+    const start = this.finals.labelStart[f];
+    const out = decodeLabels(this.#arena, start, start + this.finals.labelLen[f]);
+    if (this.hasTail(f)) { for (const l of this.#tail) out.push(l); }
     return out;
   }
 
-  /** {@linkcode seriesKey} of `fs`. */
-  key(fs: FinalSeries): string {
-    return seriesKey(this.labels(fs));
+  /** {@linkcode seriesKey} of final `f`. */
+  key(f: number): string {
+    return seriesKey(this.labels(f));
   }
 
-  /** Stores `labels` for good (auto series) and returns their series. */
-  pin(labels: readonly Label[]): FinalSeries {
-    const fs = this.#store(labels);
-    this.#pinned.push(fs);
-    return fs;
+  /** Stores `labels` for good (auto series) and returns their final number. */
+  pin(labels: readonly Label[]): number {
+    const f = this.#store(labels);
+    this.#pinned.push(f);
+    return f;
   }
 
-  #store(labels: readonly Label[]): FinalSeries {
+  #store(labels: readonly Label[]): number {
     const own = this.#ownLabels(labels);
     const n = encodedLabelsLength(labels, own);
     this.#reserve(n);
-    const fs = new FinalSeries();
+    const f = this.#fNums.take();
+    const fin = this.finals;
+    if (f >= fin.labelStart.length) fin.grow(2 * fin.labelStart.length);
     this.#stored++;
-    fs.labelStart = this.#arenaLen;
-    fs.labelLen = n;
-    fs.labelCount = labels.length;
-    fs.tail = own < labels.length;
+    fin.labelStart[f] = this.#arenaLen;
+    fin.labelLen[f] = n;
+    fin.labelCount[f] = labels.length;
+    fin.seenGen[f] = 0;
+    fin.pushedGen[f] = 0;
+    fin.okGen[f] = -1;
+    fin.limitEpoch[f] = 0;
+    fin.flags[f] = own < labels.length ? F_TAIL : 0;
     this.#arenaLen = encodeLabels(labels, this.#arena, this.#arenaLen, own);
-    return fs;
+    return f;
   }
 
   /**
@@ -213,51 +356,99 @@ export class SeriesCache {
     this.#arena = next;
   }
 
-  #build(raw: string, row: RowCount | null): CacheEntry {
-    const e: CacheEntry = { series: null, labelLimited: false, error: "", row: null, gen: 0 };
-    const parsed = parseSeries(raw);
-    if (typeof parsed === "string") {
-      e.error = parsed;
-    } else {
-      e.row = row ?? this.#rowCount(raw, rowKey(parsed));
-      const labels = buildSeriesLabels(parsed, this.#cfg);
-      if (labels === LABEL_LIMIT_EXCEEDED) {
-        e.labelLimited = true;
-      } else if (labels !== null) {
-        e.series = this.#intern(labels);
-      }
-    }
+  #newEntry(raw: string): number {
+    const e = this.#eNums.take();
+    const f = this.#e;
+    if (e >= f.gen.length) f.grow(2 * f.gen.length);
+    f.flags[e] = 0;
+    f.final[e] = -1;
+    f.rowGen[e] =
+      f.rowCount[e] =
+      f.rowOkGen[e] =
+      f.rowOkCount[e] =
+      f.rowPrev[e] =
+        0;
     this.#entries.set(raw, e);
+    const parsed = this.#link(raw, e);
+    if (parsed !== undefined) this.#shareRowCount(raw, e, rowKey(parsed));
     return e;
   }
 
-  #intern(labels: Label[]): FinalSeries {
-    const key = seriesKey(labels);
-    const h = hashKey(key);
-    let fs = this.#finals.get(h);
-    if (fs === undefined) {
-      fs = this.#store(labels);
-      this.#finals.set(h, fs);
-      return fs;
+  /**
+   * (Re)builds entry `e`'s final series from `raw`; returns the parsed series,
+   * or undefined when `raw` is not a valid series.
+   */
+  #link(raw: string, e: number): ParsedSeries | undefined {
+    const f = this.#e;
+    f.final[e] = -1;
+    f.flags[e] &= E_SHARED_ROW;
+    const parsed = parseSeries(raw);
+    if (typeof parsed === "string") {
+      f.flags[e] |= E_ERROR;
+      this.#errors.set(e, parsed);
+      return undefined;
     }
-    if (this.key(fs) === key) return fs;
-    fs = this.#collided.get(key);
-    if (fs === undefined) {
-      fs = this.#store(labels);
-      this.#collided.set(key, fs);
+    const labels = buildSeriesLabels(parsed, this.#cfg);
+    if (labels === LABEL_LIMIT_EXCEEDED) {
+      f.flags[e] |= E_LABEL_LIMITED;
+    } else if (labels !== null) {
+      const fin = this.#intern(labels);
+      f.final[e] = fin;
+      f.finalVersion[e] = this.finals.version[fin];
     }
-    return fs;
+    return parsed;
   }
 
-  /** The row count of `key`, shared by every spelling `raw` of it. */
-  #rowCount(raw: string, key: string): RowCount {
+  #intern(labels: Label[]): number {
+    const key = seriesKey(labels);
+    const h = hashKey(key);
+    let f = this.#byHash.get(h);
+    if (f === undefined) {
+      f = this.#store(labels);
+      this.#byHash.set(h, f);
+      return f;
+    }
+    if (this.key(f) === key) return f;
+    f = this.#collided.get(key);
+    if (f === undefined) {
+      f = this.#store(labels);
+      this.#collided.set(key, f);
+    }
+    return f;
+  }
+
+  /**
+   * Makes entry `e` (text `raw`, row key `key`) share one row count with every
+   * other spelling of `key`. Most targets write each series in canonical form:
+   * one entry per key, counting in its own fields.
+   */
+  #shareRowCount(raw: string, e: number, key: string): void {
     const aliases = this.#aliases;
-    // Most targets write each series in canonical form: one entry per key, no alias.
-    if (key === raw) return (aliases.size > 0 ? aliases.get(key) : undefined) ?? new RowCount();
-    const row = this.#entries.get(key)?.row ?? aliases.get(key) ?? new RowCount();
-    // Registered so that the canonical spelling, even if built (again) later, shares it.
-    aliases.set(key, row);
-    return row;
+    let row = aliases.size > 0 ? aliases.get(key) : undefined;
+    if (row === undefined) {
+      if (key === raw) return;
+      row = new RowCount();
+      const canonical = this.#entries.get(key);
+      if (canonical !== undefined && (this.#e.flags[canonical] & E_ERROR) === 0) {
+        // The canonical spelling counted in its own fields so far: move them to the shared count.
+        const f = this.#e;
+        if ((f.flags[canonical] & E_SHARED_ROW) !== 0) {
+          row = this.#sharedRows.get(canonical)!;
+        } else {
+          row.gen = f.rowGen[canonical];
+          row.count = f.rowCount[canonical];
+          row.okGen = f.rowOkGen[canonical];
+          row.okCount = f.rowOkCount[canonical];
+          row.prev = f.rowPrev[canonical];
+          f.flags[canonical] |= E_SHARED_ROW;
+          this.#sharedRows.set(canonical, row);
+        }
+      }
+      // Registered so that the canonical spelling, even if built (again) later, shares it.
+      aliases.set(key, row);
+    }
+    this.#e.flags[e] |= E_SHARED_ROW;
+    this.#sharedRows.set(e, row);
   }
 
   /**
@@ -266,21 +457,33 @@ export class SeriesCache {
    */
   sweep(gen: number, rows: number, series: number): void {
     if (this.#entries.size > 2 * rows + 1024) {
-      for (const [k, e] of this.#entries) if (e.gen !== gen) this.#entries.delete(k);
-      // A row count still referenced by a kept entry was counted in `gen`.
+      const f = this.#e;
+      for (const [k, e] of this.#entries) {
+        if (f.gen[e] === gen) continue;
+        this.#entries.delete(k);
+        if ((f.flags[e] & E_ERROR) !== 0) this.#errors.delete(e);
+        if ((f.flags[e] & E_SHARED_ROW) !== 0) this.#sharedRows.delete(e);
+        this.#eNums.free.push(e);
+      }
+      // A row count still used by a kept entry was counted in `gen`.
       for (const [k, r] of this.#aliases) if (r.gen !== gen) this.#aliases.delete(k);
     }
-    if (this.#finals.size + this.#collided.size > 2 * series + 1024) {
-      for (const [k, fs] of this.#finals) {
-        if (fs.seenGen !== gen) {
-          this.#finals.delete(k);
-          fs.labelLen = -1; // an entry still pointing to it is rebuilt on its next lookup
+    if (this.#byHash.size + this.#collided.size > 2 * series + 1024) {
+      const fin = this.finals;
+      const forget = (f: number) => {
+        fin.version[f]++; // an entry still linked to it is rebuilt on its next lookup
+        this.#fNums.free.push(f);
+      };
+      for (const [k, f] of this.#byHash) {
+        if (fin.seenGen[f] !== gen) {
+          this.#byHash.delete(k);
+          forget(f);
         }
       }
-      for (const [k, fs] of this.#collided) {
-        if (fs.seenGen !== gen) {
+      for (const [k, f] of this.#collided) {
+        if (fin.seenGen[f] !== gen) {
           this.#collided.delete(k);
-          fs.labelLen = -1;
+          forget(f);
         }
       }
       this.#compact();
@@ -297,21 +500,23 @@ export class SeriesCache {
 
   /** Copies the labels of the series still known into a new arena. */
   #compact(): void {
+    const fin = this.finals;
     let live = 0;
-    for (const fs of this.#finals.values()) live += fs.labelLen;
-    for (const fs of this.#collided.values()) live += fs.labelLen;
-    for (const fs of this.#pinned) live += fs.labelLen;
+    for (const f of this.#byHash.values()) live += fin.labelLen[f];
+    for (const f of this.#collided.values()) live += fin.labelLen[f];
+    for (const f of this.#pinned) live += fin.labelLen[f];
     const old = this.#arena;
     const next = new Uint8Array(Math.max(16 * 1024, live + (live >> 2)));
     let p = 0;
-    const move = (fs: FinalSeries) => {
-      next.set(old.subarray(fs.labelStart, fs.labelStart + fs.labelLen), p);
-      fs.labelStart = p;
-      p += fs.labelLen;
+    const move = (f: number) => {
+      const s = fin.labelStart[f];
+      next.set(old.subarray(s, s + fin.labelLen[f]), p);
+      fin.labelStart[f] = p;
+      p += fin.labelLen[f];
     };
-    for (const fs of this.#finals.values()) move(fs);
-    for (const fs of this.#collided.values()) move(fs);
-    for (const fs of this.#pinned) move(fs);
+    for (const f of this.#byHash.values()) move(f);
+    for (const f of this.#collided.values()) move(f);
+    for (const f of this.#pinned) move(f);
     this.#arena = next;
     this.#arenaLen = p;
   }

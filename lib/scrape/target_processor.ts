@@ -25,7 +25,7 @@ import { quoteGo } from "../util/labels.ts";
 import { type RowVisitor, scanPrometheusText } from "./parser.ts";
 import { type AutoMetricValues, visitAutoMetrics, ZERO_AUTO_METRICS } from "./auto_metrics.ts";
 import { autoSeriesLabels, type SeriesLabelsConfig } from "./series_labels.ts";
-import { type FinalSeries, SeriesCache } from "./series_cache.ts";
+import { SeriesCache } from "./series_cache.ts";
 import { SeriesBatch } from "./series_batch.ts";
 import { SeriesLimiter } from "./series_limiter.ts";
 
@@ -92,7 +92,8 @@ export class TargetProcessor implements RowVisitor {
   readonly #opts: TargetProcessorOptions;
   readonly #cache: SeriesCache;
   readonly #limiter?: SeriesLimiter;
-  readonly #autoLabels = new Map<string, FinalSeries | undefined>();
+  /** Final numbers of the auto series (undefined: over label_limit), by name. */
+  readonly #autoLabels = new Map<string, number | undefined>();
   /** Scrape generation, from 1; the last successful one (0 = none yet). */
   #gen = 0;
   #lastOkGen = 0;
@@ -101,8 +102,9 @@ export class TargetProcessor implements RowVisitor {
   #lastSuccess = false;
   #lastStaled = false;
   #scrapes = 0;
-  #last: FinalSeries[] = [];
-  #current: FinalSeries[] = [];
+  /** Final numbers pushed by the last successful scrape, and by the current one. */
+  #last: number[] = [];
+  #current: number[] = [];
   // Per-scrape state.
   #scrapeTs = 0;
   #realTs = 0;
@@ -183,22 +185,24 @@ export class TargetProcessor implements RowVisitor {
     value: number,
     timestamp: number,
   ): string | undefined {
-    const e = this.#cache.lookup(text.substring(start, end), this.#gen);
-    if (e.error !== "") return e.error;
+    const c = this.#cache;
+    const e = c.lookup(text.substring(start, end), this.#gen);
+    const err = c.error(e);
+    if (err !== "") return err;
     this.#scraped++;
     if (this.#failed !== "") return undefined;
     // Every valid row counts, even one relabeling or a limit drops later (vmagent's GetRowsDiff).
-    if (this.#trackRows && e.row!.add(this.#gen, this.#lastOkGen)) this.#added++;
-    if (e.labelLimited) {
+    if (this.#trackRows && c.addRow(e, this.#gen, this.#lastOkGen)) this.#added++;
+    if (c.labelLimited(e)) {
       this.#fail("label_limit");
       return undefined;
     }
-    const fs = e.series;
-    if (fs === null) return undefined;
+    const f = c.finalOf(e);
+    if (f < 0) return undefined;
     this.#post++;
-    fs.seenGen = this.#gen;
+    c.finals.seenGen[f] = this.#gen;
     const ts = this.#cfg.honorTimestamps && timestamp !== 0 ? timestamp : this.#scrapeTs;
-    this.#batch.add(fs, value, ts);
+    this.#batch.add(f, value, ts);
     return undefined;
   }
 
@@ -228,14 +232,10 @@ export class TargetProcessor implements RowVisitor {
     let n = batch.length;
     if (lim !== undefined) {
       const epoch = lim.epoch;
+      const admit = (key: string) => lim.add(key);
       let w = 0;
       for (let i = 0; i < n; i++) {
-        const fs = series[i];
-        if (fs.limitEpoch !== epoch) {
-          fs.limitEpoch = epoch;
-          fs.limitOk = lim.add(this.#cache.key(fs));
-        }
-        if (!fs.limitOk) {
+        if (!this.#cache.limitOk(series[i], epoch, admit)) {
           this.#dropped++;
           continue;
         }
@@ -245,11 +245,12 @@ export class TargetProcessor implements RowVisitor {
       batch.truncate(w);
       n = w;
     }
+    const pushedGen = this.#cache.finals.pushedGen;
     for (let i = 0; i < n; i++) {
-      const fs = series[i];
-      if (fs.pushedGen !== this.#gen) {
-        fs.pushedGen = this.#gen;
-        this.#current.push(fs);
+      const f = series[i];
+      if (pushedGen[f] !== this.#gen) {
+        pushedGen[f] = this.#gen;
+        this.#current.push(f);
       }
     }
     this.#pushed += n;
@@ -262,7 +263,7 @@ export class TargetProcessor implements RowVisitor {
   /** Hands `batch` to the sink: encoded when it takes that, else as series. */
   #push(batch: SeriesBatch): void {
     const sink = this.#opts.sink;
-    if (isEncodedSink(sink)) sink.pushEncoded(batch.encoded(this.#cache.arena, this.#cache.tail));
+    if (isEncodedSink(sink)) sink.pushEncoded(batch.encoded(this.#cache));
     else sink.push(batch.toSeries(this.#cache));
   }
 
@@ -320,11 +321,12 @@ export class TargetProcessor implements RowVisitor {
     const sendStale = !this.#cfg.noStaleMarkers;
     if (up) {
       const gen = this.#gen;
-      for (const fs of this.#current) fs.okGen = gen;
+      const okGen = this.#cache.finals.okGen;
+      for (const f of this.#current) okGen[f] = gen;
       if (sendStale && !this.#lastStaled) {
-        let gone: FinalSeries[] | undefined;
-        for (const fs of this.#last) {
-          if (fs.okGen !== gen) (gone ??= []).push(fs);
+        let gone: number[] | undefined;
+        for (const f of this.#last) {
+          if (okGen[f] !== gen) (gone ??= []).push(f);
         }
         if (gone !== undefined) this.#pushStale(gone, this.#realTs, false);
       }
@@ -358,22 +360,22 @@ export class TargetProcessor implements RowVisitor {
       },
       v,
       (name, value) => {
-        let fs = this.#autoLabels.get(name);
-        if (fs === undefined && !this.#autoLabels.has(name)) {
+        let f = this.#autoLabels.get(name);
+        if (f === undefined && !this.#autoLabels.has(name)) {
           const labels = autoSeriesLabels(name, c);
-          fs = labels === undefined ? undefined : this.#cache.pin(labels);
-          this.#autoLabels.set(name, fs);
+          f = labels === undefined ? undefined : this.#cache.pin(labels);
+          this.#autoLabels.set(name, f);
         }
-        if (fs === undefined) return;
-        out.add(fs, stale ? STALE_NAN : value, ts);
+        if (f === undefined) return;
+        out.add(f, stale ? STALE_NAN : value, ts);
       },
     );
   }
 
-  #pushStale(series: readonly FinalSeries[], ts: number, withAuto: boolean): void {
+  #pushStale(series: readonly number[], ts: number, withAuto: boolean): void {
     const out = this.#staleBatch;
     out.clear();
-    for (const fs of series) out.add(fs, STALE_NAN, ts);
+    for (const f of series) out.add(f, STALE_NAN, ts);
     if (withAuto) this.#appendAuto(out, ZERO_AUTO_METRICS, ts, true);
     const n = out.length;
     if (n === 0) return;

@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, notEqual } from "node:assert/strict";
 import { RowCount, rowKey } from "../../lib/scrape/row_count.ts";
 import { parseSeries } from "../../lib/scrape/parse_series.ts";
 import { SeriesCache } from "../../lib/scrape/series_cache.ts";
@@ -54,14 +54,17 @@ Deno.test("SeriesCache.lookup() shares one row count between spellings of a row,
     relabel: testRelabel,
   });
   const canonical = cache.lookup('m{a="1"}', 1);
+  equal(cache.addRow(canonical, 1, 0), true, "new in the first scrape");
   for (let i = 0; i < 1100; i++) cache.lookup(`x${i}`, 1);
   const spaced = cache.lookup('m{ a="1" }', 2);
-  equal(spaced.row, canonical.row);
-  equal(cache.lookup("bad{", 2).row, null);
-  spaced.row!.add(2, 1);
+  equal(cache.addRow(spaced, 2, 1), false, "scrape 1 had the row, spelled the other way");
+  equal(cache.addRow(spaced, 2, 1), true, "a second copy is added");
+  notEqual(cache.error(cache.lookup("bad{", 2)), "");
   // Everything not seen in generation 2 is forgotten, the canonical spelling included.
   cache.sweep(2, 0, 0);
   equal(cache.size, 2);
-  equal(cache.lookup('m{a="1"}', 3).row, spaced.row);
-  equal(cache.lookup('m{a="1",}', 3).row, spaced.row);
+  const again = cache.lookup('m{a="1"}', 3);
+  equal(cache.addRow(again, 3, 2), false);
+  equal(cache.addRow(cache.lookup('m{a="1",}', 3), 3, 2), false, "scrape 2 had it twice");
+  equal(cache.addRow(again, 3, 2), true, "a third copy");
 });

@@ -37,13 +37,13 @@ function collidingPair(): [string, string] {
 Deno.test("SeriesCache keeps series apart whose key hashes collide, and shares spellings", () => {
   const [a, b] = collidingPair();
   const c = new SeriesCache(CFG);
-  const ea = c.lookup(a, 1);
-  const eb = c.lookup(b, 1);
-  notEqual(ea.series, eb.series);
-  deepEqual(c.labels(ea.series!), labelsOf(a));
-  deepEqual(c.labels(eb.series!), labelsOf(b));
+  const fa = c.finalOf(c.lookup(a, 1));
+  const fb = c.finalOf(c.lookup(b, 1));
+  notEqual(fa, fb);
+  deepEqual(c.labels(fa), labelsOf(a));
+  deepEqual(c.labels(fb), labelsOf(b));
   // Another spelling of b finds b's series through the collision list.
-  equal(c.lookup(b.replace("{", "{ "), 1).series, eb.series);
+  equal(c.finalOf(c.lookup(b.replace("{", "{ "), 1)), fb);
 });
 
 Deno.test("SeriesCache.sweep() forgets unseen series and keeps the labels of the others intact", () => {
@@ -54,21 +54,29 @@ Deno.test("SeriesCache.sweep() forgets unseen series and keeps the labels of the
     const e = c.lookup(raw, 1);
     if (i % 3 === 0) {
       keep.push(raw);
-      e.series!.seenGen = 2;
+      c.finals.seenGen[c.finalOf(e)] = 2;
       c.lookup(raw, 2);
     }
   }
   // Looked up in generation 2 but not pushed (its series not seen): the entry stays, the series goes.
   const orphan = c.lookup('m{i="2"}', 2);
+  equal(c.addRow(orphan, 2, 0), true);
   c.sweep(2, 0, 0);
   equal(c.size, keep.length + 1);
+  // Series created now may reuse the numbers of forgotten ones: their labels must not leak.
+  for (let i = 0; i < 50; i++) c.lookup(`n{i="${i}"}`, 3);
   const rebuilt = c.lookup('m{i="2"}', 3);
-  notEqual(rebuilt, orphan);
-  equal(rebuilt.row, orphan.row, "the row count survives the rebuild");
-  deepEqual(c.labels(rebuilt.series!), labelsOf('m{i="2"}'));
-  for (const raw of keep) deepEqual(c.labels(c.lookup(raw, 3).series!), labelsOf(raw));
+  equal(rebuilt, orphan, "the entry is kept");
+  equal(c.addRow(rebuilt, 3, 2), false, "the row count survives the rebuild");
+  deepEqual(c.labels(c.finalOf(rebuilt)), labelsOf('m{i="2"}'));
+  for (const raw of keep) deepEqual(c.labels(c.finalOf(c.lookup(raw, 3))), labelsOf(raw));
   // A forgotten series is built again, with its labels.
-  deepEqual(c.labels(c.lookup('m{i="1"}', 3).series!), labelsOf('m{i="1"}'));
+  deepEqual(c.labels(c.finalOf(c.lookup('m{i="1"}', 3))), labelsOf('m{i="1"}'));
+  // The 3000 first series had numbers 0..2999: the new ones reuse freed numbers.
+  const fresh = Array.from({ length: 50 }, (_, i) => c.finalOf(c.lookup(`n{i="${i}"}`, 3)));
+  equal(new Set(fresh).size, 50);
+  equal(fresh.every((f) => f < 3000), true, `${fresh}`);
+  for (let i = 0; i < 50; i++) deepEqual(c.labels(fresh[i]), labelsOf(`n{i="${i}"}`));
 });
 
 Deno.test("SeriesCache stores the target and external labels once, as a tail shared by its series", () => {
@@ -80,11 +88,12 @@ Deno.test("SeriesCache stores the target and external labels once, as a tail sha
   const c = new SeriesCache(cfg);
   const tail = [...cfg.targetLabels, ...cfg.externalLabels];
   deepEqual(decodeLabels(c.tail, 0, c.tail.length), tail);
-  const plain = c.lookup('m{a="1"}', 1).series!;
-  equal(plain.tail, true);
-  equal(plain.labelCount, 5);
+  const plain = c.finalOf(c.lookup('m{a="1"}', 1));
+  equal(c.hasTail(plain), true);
+  equal(c.finals.labelCount[plain], 5);
   // Only the series' own labels are in the arena.
-  deepEqual(decodeLabels(c.arena, plain.labelStart, plain.labelStart + plain.labelLen), [
+  const start = c.finals.labelStart[plain];
+  deepEqual(decodeLabels(c.arena, start, start + c.finals.labelLen[plain]), [
     { name: "__name__", value: "m" },
     { name: "a", value: "1" },
   ]);
@@ -94,8 +103,8 @@ Deno.test("SeriesCache stores the target and external labels once, as a tail sha
     ...tail,
   ]);
   // A scraped `job` is renamed and the target's appended: the tail still matches.
-  const renamed = c.lookup('m{job="x"}', 1).series!;
-  equal(renamed.tail, true);
+  const renamed = c.finalOf(c.lookup('m{job="x"}', 1));
+  equal(c.hasTail(renamed), true);
   deepEqual(c.labels(renamed), [
     { name: "__name__", value: "m" },
     { name: "exported_job", value: "x" },
@@ -103,8 +112,8 @@ Deno.test("SeriesCache stores the target and external labels once, as a tail sha
   ]);
   // With honor_labels the scraped `job` wins: the labels do not end with the tail.
   const honoring = new SeriesCache({ ...cfg, honorLabels: true });
-  const honored = honoring.lookup('m{job="x"}', 1).series!;
-  equal(honored.tail, false);
+  const honored = honoring.finalOf(honoring.lookup('m{job="x"}', 1));
+  equal(honoring.hasTail(honored), false);
   deepEqual(honoring.labels(honored), [
     { name: "__name__", value: "m" },
     { name: "job", value: "x" },
@@ -113,6 +122,6 @@ Deno.test("SeriesCache stores the target and external labels once, as a tail sha
   ]);
   // Pinned (auto) series use the tail too.
   const up = c.pin([{ name: "__name__", value: "up" }, ...tail]);
-  equal(up.tail, true);
+  equal(c.hasTail(up), true);
   deepEqual(c.labels(up), [{ name: "__name__", value: "up" }, ...tail]);
 });
