@@ -144,14 +144,26 @@ export async function waitFor<T>(
   );
 }
 
-/** Fetches a URL and returns its body text, or undefined on any error or non-2xx status. */
-export async function tryGetText(url: string): Promise<string | undefined> {
+/**
+ * Fetches a URL and returns its body text, or undefined on any error or non-2xx status,
+ * or when the whole exchange takes longer than `opts.timeoutMs` (no limit by default).
+ */
+export async function tryGetText(
+  url: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const abort = new AbortController();
+  const timer = opts.timeoutMs === undefined
+    ? undefined
+    : setTimeout(() => abort.abort(), opts.timeoutMs);
   try {
-    const r = await fetch(url);
+    const r = await fetch(url, { signal: abort.signal });
     const t = await r.text();
     return r.ok ? t : undefined;
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,13 +1,24 @@
 /**
- * Real receivers for the end-to-end tests: VictoriaMetrics single node and
+ * Real receivers for the integration tests: VictoriaMetrics single node and
  * Prometheus 2.42 (remote write receiver) on loopback, restartable on the same
  * port and data folder, with readers that return exact samples: VictoriaMetrics'
  * `/api/v1/export` (which prints `+Inf`, `-Inf` and `NaN` unquoted, so it is not
  * plain JSON) and `/api/v1/series`, Prometheus' `/api/v1/query` and `/api/v1/series`.
  *
+ * This module alone starts and stops these receivers. A process it spawned that does not
+ * become ready (it exits, or does not answer in time) is killed through its own
+ * `ChildProcess` handle and reaped before the start call rejects.
+ *
  * @module
  */
 import { freePort, peerPath, type Proc, start, tryGetText, waitFor } from "./_peers.ts";
+
+/** How long one readiness probe may take. */
+const PROBE_TIMEOUT_MS = 2_000;
+/** How long a graceful stop waits before SIGKILL. */
+const STOP_WAIT_MS = 15_000;
+/** How long to wait after SIGKILL before sending it again (the wait for exit goes on). */
+const KILL_WAIT_MS = 5_000;
 
 /** A running receiver. `restart()` starts it again on the same port and data folder. */
 export interface Receiver {
@@ -18,10 +29,40 @@ export interface Receiver {
   readonly writeURL: string;
   /** The current process (replaced by `restart()`). */
   proc: Proc;
-  /** Stops the process gracefully (SIGTERM) and waits for it. */
+  /** Stops the process gracefully (SIGTERM, SIGKILL after 15 s) and waits for it. */
   stop(): Promise<void>;
   /** Starts the process again on the same port and data folder and waits until it is ready. */
   restart(): Promise<void>;
+}
+
+/** Options of {@linkcode startVictoriaMetrics} and {@linkcode startPrometheus}. */
+export interface ReceiverOptions {
+  /** The loopback port to listen on. @default a free port */
+  port?: number;
+  /** How long to wait for the readiness path to answer 2xx. @default 30_000 */
+  readyTimeoutMs?: number;
+  /** Flags put after ours (for a flag given twice, the later one wins). @default [] */
+  extraArgs?: string[];
+}
+
+/**
+ * Thrown by {@linkcode startVictoriaMetrics}, {@linkcode startPrometheus} and
+ * {@linkcode Receiver.restart} when the receiver did not become ready. The process is
+ * already gone: `status` is its exit status after it exited or was killed.
+ */
+export class ReceiverStartError extends Error {
+  /** The process id of the receiver that was started (and is now reaped). */
+  readonly pid: number;
+  /** Its exit status; `signal` is `"SIGKILL"` when it was alive and we killed it. */
+  readonly status: Deno.CommandStatus;
+
+  /** Builds the error; `message` says why the receiver was not ready. */
+  constructor(message: string, pid: number, status: Deno.CommandStatus) {
+    super(message);
+    this.name = "ReceiverStartError";
+    this.pid = pid;
+    this.status = status;
+  }
 }
 
 /**
@@ -34,55 +75,86 @@ export interface ExportedSeries {
   points: [number, number | null][];
 }
 
+/** How to run one receiver and tell when it is ready. */
+interface Launch {
+  kind: Receiver["kind"];
+  bin: string;
+  args: string[];
+  port: number;
+  readyPath: string;
+  readyTimeoutMs: number;
+}
+
+/**
+ * Spawns the receiver and waits until `readyPath` answers 2xx. When it exits first or the
+ * wait times out, kills it (SIGKILL through its handle), waits for it, and throws.
+ */
+async function spawnReady(l: Launch): Promise<Proc> {
+  const url = `http://127.0.0.1:${l.port}${l.readyPath}`;
+  const proc = start(l.bin, l.args);
+  try {
+    await waitWhileRunning(
+      [proc],
+      `${l.kind} at ${url}`,
+      () => tryGetText(url, { timeoutMs: PROBE_TIMEOUT_MS }),
+      l.readyTimeoutMs,
+    );
+    return proc;
+  } catch (e) {
+    await proc.stop("SIGKILL", KILL_WAIT_MS);
+    const status = await proc.status;
+    const how = status.signal === null
+      ? `exited with code ${status.code}`
+      : `was stopped by ${status.signal}`;
+    const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    throw new ReceiverStartError(
+      `${l.kind} did not become ready at ${url} (${reason}); its process ${proc.child.pid} ${how}; ` +
+        `last output:\n${proc.output().slice(-2000)}`,
+      proc.child.pid,
+      status,
+    );
+  }
+}
+
 async function launch(
   kind: Receiver["kind"],
-  port: number,
   dataDir: string,
-  args: string[],
+  ourArgs: (port: number) => string[],
   readyPath: string,
+  opts: ReceiverOptions,
 ): Promise<Receiver> {
   const bin = peerPath(kind);
   if (bin === undefined) throw new Error(`peer ${kind} is not available`);
-  const ready = async (p: Proc) => {
-    await waitFor(
-      `${kind} on :${port}${readyPath}`,
-      async () => {
-        if ((await Promise.race([p.status, Promise.resolve(null)])) !== null) {
-          throw new Error(`${kind} exited:\n${p.output().slice(-2000)}`);
-        }
-        return await tryGetText(`http://127.0.0.1:${port}${readyPath}`);
-      },
-      30_000,
-      100,
-    );
+  const port = opts.port ?? freePort();
+  const l: Launch = {
+    kind,
+    bin,
+    args: [...ourArgs(port), ...opts.extraArgs ?? []],
+    port,
+    readyPath,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
   };
   const r: Receiver = {
     kind,
     port,
     dataDir,
     writeURL: `http://127.0.0.1:${port}/api/v1/write`,
-    proc: start(bin, args),
+    proc: await spawnReady(l),
     async stop() {
-      await r.proc.stop("SIGTERM", 15_000);
+      await r.proc.stop("SIGTERM", STOP_WAIT_MS);
     },
     async restart() {
-      await r.proc.stop("SIGTERM", 15_000);
-      r.proc = start(bin, args);
-      await ready(r.proc);
+      await r.proc.stop("SIGTERM", STOP_WAIT_MS);
+      r.proc = await spawnReady(l);
     },
   };
-  try {
-    await ready(r.proc);
-  } catch (e) {
-    await r.proc.stop("SIGKILL", 5_000);
-    throw e;
-  }
   return r;
 }
 
 /**
- * Starts VictoriaMetrics single node storing in `dataDir` (on `port`, a free one by
- * default) with the query latency offset off, and waits for `/health`.
+ * Starts VictoriaMetrics single node storing in `dataDir` with the query latency offset
+ * and the search cache off, and waits for `/health`. Rejects with a
+ * {@linkcode ReceiverStartError} (the process already killed) when it is not ready.
  *
  * @example
  * ```ts
@@ -95,32 +167,51 @@ async function launch(
  * }
  * ```
  */
-export async function startVictoriaMetrics(dataDir: string, port = freePort()): Promise<Receiver> {
-  return await launch("victoria-metrics", port, dataDir, [
-    `-httpListenAddr=127.0.0.1:${port}`,
-    `-storageDataPath=${dataDir}`,
-    "-retentionPeriod=100y",
-    "-search.latencyOffset=0s",
-    "-search.disableCache",
-    "-loggerLevel=ERROR",
-  ], "/health");
+export async function startVictoriaMetrics(
+  dataDir: string,
+  opts: ReceiverOptions = {},
+): Promise<Receiver> {
+  return await launch(
+    "victoria-metrics",
+    dataDir,
+    (port) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${dataDir}`,
+      "-retentionPeriod=100y",
+      "-search.latencyOffset=0s",
+      "-search.disableCache",
+      "-loggerLevel=ERROR",
+    ],
+    "/health",
+    opts,
+  );
 }
 
 /**
- * Starts Prometheus 2.42 with the remote write receiver on, storing in `dataDir` (on
- * `port`, a free one by default) with a config that scrapes nothing, and waits for `/-/ready`.
+ * Starts Prometheus 2.42 with the remote write receiver on, storing in `dataDir` with a
+ * config that scrapes nothing, and waits for `/-/ready`. Rejects with a
+ * {@linkcode ReceiverStartError} (the process already killed) when it is not ready.
  */
-export async function startPrometheus(dataDir: string, port = freePort()): Promise<Receiver> {
+export async function startPrometheus(
+  dataDir: string,
+  opts: ReceiverOptions = {},
+): Promise<Receiver> {
   await Deno.mkdir(dataDir, { recursive: true });
   const config = `${dataDir}/prometheus.yml`;
   await Deno.writeTextFile(config, "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
-  return await launch("prometheus", port, dataDir, [
-    "--web.enable-remote-write-receiver",
-    `--web.listen-address=127.0.0.1:${port}`,
-    `--storage.tsdb.path=${dataDir}/tsdb`,
-    `--config.file=${config}`,
-    "--log.level=error",
-  ], "/-/ready");
+  return await launch(
+    "prometheus",
+    dataDir,
+    (port) => [
+      "--web.enable-remote-write-receiver",
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.tsdb.path=${dataDir}/tsdb`,
+      `--config.file=${config}`,
+      "--log.level=error",
+    ],
+    "/-/ready",
+    opts,
+  );
 }
 
 /**

@@ -178,7 +178,7 @@ async function outage(signal: "SIGKILL" | "SIGTERM"): Promise<Outcome> {
       if (signal === "SIGTERM") assertNoStackTrace(agent.proc.output());
     }
     await down.release();
-    vm = await startVictoriaMetrics(`${dir.path}/vm`, vmPort);
+    vm = await startVictoriaMetrics(`${dir.path}/vm`, { port: vmPort });
     {
       await using agent = await startLiveAgent(args, { env });
       try {

@@ -305,7 +305,7 @@ Deno.test({
     let vm: Receiver | undefined;
     try {
       await down.release();
-      vm = await startVictoriaMetrics(`${dir.path}/vm`, vmPort);
+      vm = await startVictoriaMetrics(`${dir.path}/vm`, { port: vmPort });
       const store = vm;
       await using agent = await startLiveAgent([
         `-promscrape.config=${AGENT_TESTDATA}/no_targets.yml`,

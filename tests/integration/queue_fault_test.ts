@@ -12,14 +12,14 @@ import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.
 import type { TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs } from "../queue/_helpers.ts";
 import { metricValue } from "../remotewrite/_fakes.ts";
+import { freePort, havePeers, tempDir, waitFor } from "./_peers.ts";
 import {
-  exportVM,
-  queryPrometheus,
+  promQuery,
+  type Receiver,
   startPrometheus,
   startVictoriaMetrics,
-  type Storage,
-} from "../remotewrite/_peer_storage.ts";
-import { freePort, havePeers, tempDir, waitFor } from "./_peers.ts";
+  vmExport,
+} from "./_vm.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BASE = Math.floor(Date.now() / 1000) * 1000 - 3_000_000;
@@ -33,8 +33,8 @@ function batch(k: number, seriesCount = 3): TimeSeries[] {
 }
 
 /** The points VictoriaMetrics holds for each series `s`, as "timestamp=value" strings. */
-async function storedVM(vm: Storage): Promise<Map<string, string[]>> {
-  const rows = await exportVM(vm, '{__name__="fault_test"}');
+async function storedVM(vm: Receiver): Promise<Map<string, string[]>> {
+  const rows = await vmExport(vm, '{__name__="fault_test"}');
   return new Map(rows.map((r) => [r.labels.s, r.points.map(([t, v]) => `${t}=${v}`)]));
 }
 
@@ -42,7 +42,7 @@ const want = (ks: number[]) => ks.map((k) => `${BASE + k * 1000}=${k}`);
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
 /** Waits until VictoriaMetrics holds `n` points for every one of `series` series. */
-function waitStoredVM(vm: Storage, n: number, series = 3): Promise<Map<string, string[]>> {
+function waitStoredVM(vm: Receiver, n: number, series = 3): Promise<Map<string, string[]>> {
   return waitFor(
     `${n} points per series in VictoriaMetrics`,
     async () => {
@@ -85,16 +85,16 @@ Deno.test({
       chunkFileSize: 16 * 1024,
       registry: reg,
     });
-    let vm: Storage | undefined;
-    let prom: Storage | undefined;
+    let vm: Receiver | undefined;
+    let prom: Receiver | undefined;
     try {
       for (let k = 0; k < 60; k++) {
         rw.push(batch(k));
         await sleep(50);
       }
       assert.ok(rw.pendingBytes().every((n) => n > 0), "both URLs have a backlog");
-      vm = await startVictoriaMetrics(`${dir.path}/vm`, vmPort);
-      prom = await startPrometheus(`${dir.path}/prom`, promPort);
+      vm = await startVictoriaMetrics(`${dir.path}/vm`, { port: vmPort });
+      prom = await startPrometheus(`${dir.path}/prom`, { port: promPort });
       for (let k = 60; k < 80; k++) {
         rw.push(batch(k));
         await sleep(50);
@@ -108,7 +108,7 @@ Deno.test({
       const p = await waitFor(
         "80 points in Prometheus",
         async () => {
-          const r = await queryPrometheus(prom!, 'fault_test{s="1"}[2h]', BASE + 100_000);
+          const r = await promQuery(prom!, 'fault_test{s="1"}[2h]', BASE + 100_000);
           return (r[0]?.values?.length ?? 0) >= 80 ? r : undefined;
         },
         20_000,
@@ -159,7 +159,7 @@ Deno.test({
     rw = await RemoteWrite.open(opts);
     for (let k = 31; k < 40; k++) rw.push(batch(k));
     await rw.close(); // a second restart, still down
-    const vm = await startVictoriaMetrics(`${dir.path}/vm`, port);
+    const vm = await startVictoriaMetrics(`${dir.path}/vm`, { port });
     rw = await RemoteWrite.open(opts);
     try {
       for (let k = 40; k < 50; k++) rw.push(batch(k));
@@ -260,7 +260,7 @@ Deno.test({
       `${expected.length} samples expected`,
     );
 
-    const vm = await startVictoriaMetrics(`${dir.path}/vm`, port);
+    const vm = await startVictoriaMetrics(`${dir.path}/vm`, { port });
     rw = await RemoteWrite.open(opts);
     try {
       const n = expected.length;

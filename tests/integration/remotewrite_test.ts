@@ -8,13 +8,8 @@ import { RemoteWrite } from "../../lib/remotewrite/remote_write.ts";
 import { STALE_NAN, type TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs } from "../queue/_helpers.ts";
 import { metricValue } from "../remotewrite/_fakes.ts";
-import {
-  exportVM,
-  queryPrometheus,
-  startPrometheus,
-  startVictoriaMetrics,
-} from "../remotewrite/_peer_storage.ts";
 import { freePort, havePeers, peerPath, start, tempDir, waitFor } from "./_peers.ts";
+import { promQuery, startPrometheus, startVictoriaMetrics, vmExport } from "./_vm.ts";
 
 /**
  * Builds a series. "stale" stands for the staleness marker: a NaN kept in a
@@ -82,7 +77,7 @@ Deno.test({
       const got = await waitFor(
         "all series exported",
         async () => {
-          const rows = await exportVM(vm, '{__name__=~"rwtest_.*"}');
+          const rows = await vmExport(vm, '{__name__=~"rwtest_.*"}');
           return rows.length === 211 ? rows : undefined;
         },
         30_000,
@@ -162,7 +157,7 @@ Deno.test({
         20_000,
         100,
       );
-      const range = await queryPrometheus(prom, "rwtest_prom[2m]", t0 + 60_000);
+      const range = await promQuery(prom, "rwtest_prom[2m]", t0 + 60_000);
       const byJob = Object.fromEntries(range.map((r) => [r.metric.job, r.values]));
       assert.deepEqual(byJob.a, [[t0 / 1000, "1.5"], [(t0 + 15_000) / 1000, "-2"], [
         (t0 + 30_000) / 1000,
@@ -174,9 +169,9 @@ Deno.test({
         "a staleness marker is not returned as a sample",
       );
       // It ends series b at once, while series a stays visible for the 5-minute lookback.
-      const instant = await queryPrometheus(prom, "rwtest_prom", t0 + 20_000);
+      const instant = await promQuery(prom, "rwtest_prom", t0 + 20_000);
       assert.deepEqual(instant.map((r) => r.metric.job), ["a"]);
-      const before = await queryPrometheus(prom, "rwtest_prom", t0 + 10_000);
+      const before = await promQuery(prom, "rwtest_prom", t0 + 10_000);
       assert.deepEqual(before.map((r) => r.metric.job).sort(), ["a", "b"]);
       // An out-of-order sample: Prometheus answers 400 and the block is dropped, not retried.
       rw.push([series("rwtest_prom", { job: "a" }, [[t0 - 100_000, 0]])]);
@@ -200,7 +195,7 @@ Deno.test({
       await waitFor(
         "later sample stored",
         async () => {
-          const r = await queryPrometheus(prom, "rwtest_prom{job='a'}", t0 + 50_000);
+          const r = await promQuery(prom, "rwtest_prom{job='a'}", t0 + 50_000);
           return r.length === 1 && r[0].value?.[1] === "3" ? true : undefined;
         },
         20_000,
@@ -237,7 +232,7 @@ Deno.test({
     rw.push(input);
     await new Promise((r) => setTimeout(r, 300));
     await rw.close();
-    const vm = await startVictoriaMetrics(`${dir.path}/vm`, vmPort);
+    const vm = await startVictoriaMetrics(`${dir.path}/vm`, { port: vmPort });
     const agentPort = freePort();
     const agent = start(peerPath("vmagent")!, [
       `-httpListenAddr=127.0.0.1:${agentPort}`,
@@ -248,7 +243,7 @@ Deno.test({
       const got = await waitFor(
         "vmagent forwarded our queue",
         async () => {
-          const rows = await exportVM(vm, '{__name__="rwtest_handover"}');
+          const rows = await vmExport(vm, '{__name__="rwtest_handover"}');
           return rows.length === 50 ? rows : undefined;
         },
         30_000,
