@@ -306,6 +306,17 @@ Deno.test("the default StatefulSet is stateless; the variant queues on a Persist
   assert.ok(!(sts.spec.template.spec.volumes as Json[]).some((v) => v.name === mount.name));
 });
 
+Deno.test("with a memory limit, V8 sizes its heap from the container's limit (DENO_USE_CGROUPS)", () => {
+  for (const { file, doc: sts } of statefulSets()) {
+    const c = container(sts);
+    assert.ok(c.resources.limits.memory, `${file}: no memory limit`);
+    assert.equal(plainEnv(c).DENO_USE_CGROUPS, "1", file);
+  }
+  // The image sets it too, for containers run without the manifests.
+  const env = dockerfileText().split("\n").filter((l) => /^ENV\s/.test(l.trim()));
+  assert.ok(env.some((l) => /\bDENO_USE_CGROUPS=1\b/.test(l)), env.join("\n"));
+});
+
 /** Permission flags of a deno command line: -P/--permission-set, -A/--allow-all, --allow-*, --deny-*. */
 function permissionFlags(cmd: string): string[] {
   return cmd.split(/\s+/).filter((t) =>
