@@ -19,8 +19,11 @@ export interface RunResult {
   /** Samples that reached the sink per second (including the agent's auto series). */
   deliveredPerSecond: number;
   /**
-   * Samples timestamped in the window that reached the sink by the end of the drain
-   * pause, without auto series (`up`, `scrape_*`), over samples served in the window.
+   * Samples other than auto series timestamped in the window that reached the sink
+   * by the end of the drain pause, over what the scrapes behind them served (the
+   * farm serves exactly `series` lines per scrape, so that is `series` times the
+   * successful scrapes timestamped in the window). Scrapes never made show in
+   * `missedByGaps` and `scrapesDelivered`.
    */
   deliveredRatio: number;
   cpuSeconds: number;
@@ -36,8 +39,10 @@ export interface RunResult {
   threads: number;
   /** Heap in use at the end of the window (ours: V8 heap used; vmagent: Go heap in use), NaN if unread. */
   heapInUseMiB: number;
-  /** Heap reserved at the end (ours: V8 heap total + external buffers; vmagent: Go heap sys). */
+  /** Heap reserved at the end (ours: V8 heap total; vmagent: Go heap sys). */
   heapReservedMiB: number;
+  /** Buffers outside the heap at the end (ours: V8 external memory; NaN for vmagent). */
+  externalMiB: number;
   wireBytesPerSample: number;
   rawBytesPerSample: number;
   requestsPerSecond: number;
@@ -80,7 +85,7 @@ const ROWS: Row[] = [
     ratio: true,
   },
   {
-    label: "delivered/served (by timestamp, no auto)",
+    label: "samples delivered/served, scrapes in window",
     get: (r) => r.deliveredRatio,
     digits: 4,
     ratio: true,
@@ -98,6 +103,7 @@ const ROWS: Row[] = [
   { label: "threads", get: (r) => r.threads, digits: 0 },
   { label: "heap in use at end, MiB", get: (r) => r.heapInUseMiB, digits: 1, ratio: true },
   { label: "heap reserved at end, MiB", get: (r) => r.heapReservedMiB, digits: 1, ratio: true },
+  { label: "external buffers at end, MiB", get: (r) => r.externalMiB, digits: 1 },
   { label: "wire bytes/sample (snappy)", get: (r) => r.wireBytesPerSample, digits: 2, ratio: true },
   { label: "protobuf bytes/sample", get: (r) => r.rawBytesPerSample, digits: 2, ratio: true },
   { label: "remote write requests/s", get: (r) => r.requestsPerSecond, digits: 2, ratio: true },

@@ -36,9 +36,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Heap figures from the agent's /metrics: ours reports V8's heap
- * (`deno_memory_*`), vmagent Go's (`go_memstats_heap_*`). NaN when unreadable.
+ * (`deno_memory_*`), vmagent Go's (`go_memstats_heap_*`, no external buffers).
+ * NaN when unreadable.
  */
-async function readHeap(port: number): Promise<{ inUse: number; reserved: number }> {
+async function readHeap(port: number): Promise<{ inUse: number; total: number; external: number }> {
   let text = "";
   try {
     const r = await fetch(`http://127.0.0.1:${port}/metrics`, {
@@ -46,7 +47,7 @@ async function readHeap(port: number): Promise<{ inUse: number; reserved: number
     });
     text = await r.text();
   } catch {
-    return { inUse: NaN, reserved: NaN };
+    return { inUse: NaN, total: NaN, external: NaN };
   }
   const get = (name: string) => {
     const m = text.match(new RegExp(`^${name} (\\S+)$`, "m"));
@@ -55,12 +56,14 @@ async function readHeap(port: number): Promise<{ inUse: number; reserved: number
   if (text.includes("\ndeno_memory_heap_used_bytes ")) {
     return {
       inUse: get("deno_memory_heap_used_bytes"),
-      reserved: get("deno_memory_heap_total_bytes") + get("deno_memory_external_bytes"),
+      total: get("deno_memory_heap_total_bytes"),
+      external: get("deno_memory_external_bytes"),
     };
   }
   return {
     inUse: get("go_memstats_heap_inuse_bytes"),
-    reserved: get("go_memstats_heap_sys_bytes"),
+    total: get("go_memstats_heap_sys_bytes"),
+    external: NaN,
   };
 }
 
@@ -131,21 +134,22 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
     const heap = await readHeap(httpPort);
 
     // Let the scrapes of the window reach the sink before reading their samples: wait
-    // until every scrape the farm served has its `up` sample, at most DRAIN_MAX_MS.
+    // until every scrape the schedule puts in the window has its `up` sample, at most
+    // DRAIN_MAX_MS. Scrapes are counted by timestamp (one served just after the window
+    // may belong to it), so the farm's count of scrapes served in the window is not the bar.
+    const expected = (load.targets * (wall1 - wall0)) / load.intervalMs;
     const drainStart = performance.now();
-    const servedScrapes = f1.scrapes - f0.scrapes;
     let w: SinkWindow;
     for (;;) {
       await sleep(1000);
       w = await ctx.sink.call<SinkWindow>({ type: "window", fromMs: wall0, toMs: wall1 });
-      if (w.scrapes >= servedScrapes || performance.now() - drainStart >= DRAIN_MAX_MS) break;
+      if (w.scrapes >= expected || performance.now() - drainStart >= DRAIN_MAX_MS) break;
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
 
     const served = f1.samples - f0.samples;
     const delivered = s1.samples - s0.samples;
     const cpu = p1.cpuSeconds - p0.cpuSeconds;
-    const expected = (load.targets * (wall1 - wall0)) / load.intervalMs;
     return {
       agent,
       load,
@@ -153,7 +157,7 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
       drainSeconds,
       servedPerSecond: served / seconds,
       deliveredPerSecond: delivered / seconds,
-      deliveredRatio: w.targetSamples / served,
+      deliveredRatio: w.targetSamples / ((w.scrapes - w.failedScrapes) * load.series),
       cpuSeconds: cpu,
       cpuCores: cpu / seconds,
       cpuPerMillion: cpu / (delivered / 1e6),
@@ -162,7 +166,8 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
       hwmMiB: p1.hwmBytes / MIB,
       threads: p1.threads,
       heapInUseMiB: heap.inUse / MIB,
-      heapReservedMiB: heap.reserved / MIB,
+      heapReservedMiB: heap.total / MIB,
+      externalMiB: heap.external / MIB,
       wireBytesPerSample: (s1.wireBytes - s0.wireBytes) / delivered,
       rawBytesPerSample: (s1.rawBytes - s0.rawBytes) / delivered,
       requestsPerSecond: (s1.requests - s0.requests) / seconds,

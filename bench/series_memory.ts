@@ -38,11 +38,11 @@ const sink: Sink & { pushEncoded(b: EncodedSeriesBatch): boolean } = {
 const exposition = buildExposition(series);
 const bodies = [renderExposition(exposition, 1), renderExposition(exposition, 2)];
 
-function heap(): number {
+function heap(): { heap: number; external: number } {
   gc!();
   gc!();
   const m = Deno.memoryUsage();
-  return m.heapUsed + m.external;
+  return { heap: m.heapUsed, external: m.external };
 }
 
 const before = heap();
@@ -64,7 +64,10 @@ const active = procs.reduce((n, p) => n + p.cacheSize, 0);
 console.log(
   `${targets} targets x ${series} series: ${active} active series, ${pushed} samples pushed`,
 );
+const grew = (after.heap - before.heap) + (after.external - before.external);
+const perSeries = (n: number) => Math.round(n / active);
 console.log(
-  `heap + external growth: ${((after - before) / 2 ** 20).toFixed(1)} MiB, ` +
-    `${Math.round((after - before) / active)} bytes per active series`,
+  `heap + external growth: ${(grew / 2 ** 20).toFixed(1)} MiB, ` +
+    `${perSeries(grew)} bytes per active series (heap ${perSeries(after.heap - before.heap)}, ` +
+    `external ${perSeries(after.external - before.external)})`,
 );
