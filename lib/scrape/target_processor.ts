@@ -76,6 +76,20 @@ export interface ScrapeResult {
 }
 
 /**
+ * Batches shared by every processor, so their buffers exist once, sized to the
+ * largest scrape, instead of once per target. A scrape fills its batch and hands
+ * it to the sink with no await in between: a whole non-streaming scrape runs from
+ * `begin()` to `finish()` synchronously, and a streaming one empties its batch
+ * before each `feed()` returns. A processor that finds the batch taken (calls of
+ * two processors interleaved, as only tests do) uses a private one for that scrape.
+ */
+const shared = {
+  batch: new SeriesBatch(),
+  owner: undefined as TargetProcessor | undefined,
+  stale: new SeriesBatch(),
+};
+
+/**
  * Per-target scrape processing. Call {@linkcode begin}, then {@linkcode feed}
  * with blocks of whole lines, then {@linkcode finish}.
  *
@@ -117,8 +131,8 @@ export class TargetProcessor implements RowVisitor {
   #pushed = 0;
   #failed = "";
   #failedBy: "" | "sample_limit" | "label_limit" = "";
-  readonly #batch = new SeriesBatch();
-  readonly #staleBatch = new SeriesBatch();
+  /** The batch this scrape fills (see {@linkcode shared}); undefined when none is held. */
+  #batch: SeriesBatch | undefined;
 
   /** Creates the processor of one target. */
   constructor(cfg: TargetProcessorConfig, opts: TargetProcessorOptions) {
@@ -149,7 +163,7 @@ export class TargetProcessor implements RowVisitor {
         0;
     this.#failed = "";
     this.#failedBy = "";
-    this.#batch.clear();
+    this.#releaseBatch();
     this.#current.length = 0;
   }
 
@@ -162,6 +176,7 @@ export class TargetProcessor implements RowVisitor {
     if (this.#failed !== "" && this.#streaming) return this.#failed;
     const postBefore = this.#post;
     this.#cache.expect(text.length);
+    this.#takeBatch();
     this.#line += scanPrometheusText(text, this, { firstLine: this.#line });
     if (this.#streaming) {
       if (this.#failed === "" && this.#cfg.sampleLimit > 0 && this.#post > this.#cfg.sampleLimit) {
@@ -169,7 +184,7 @@ export class TargetProcessor implements RowVisitor {
       }
       if (this.#failed !== "") {
         if (this.#failedBy === "label_limit") this.#post = postBefore;
-        this.#batch.clear();
+        this.#releaseBatch();
         return this.#failed;
       }
       this.#flush(false);
@@ -202,7 +217,7 @@ export class TargetProcessor implements RowVisitor {
     this.#post++;
     c.finals.seenGen[f] = this.#gen;
     const ts = this.#cfg.honorTimestamps && timestamp !== 0 ? timestamp : this.#scrapeTs;
-    this.#batch.add(f, value, ts);
+    this.#batch!.add(f, value, ts); // taken by feed()
     return undefined;
   }
 
@@ -227,6 +242,7 @@ export class TargetProcessor implements RowVisitor {
   /** Applies the series limit to the batch, records pushed series, and pushes unless `hold`. */
   #flush(hold: boolean): void {
     const batch = this.#batch;
+    if (batch === undefined) return; // no rows
     const series = batch.series;
     const lim = this.#limiter;
     let n = batch.length;
@@ -256,8 +272,32 @@ export class TargetProcessor implements RowVisitor {
     this.#pushed += n;
     if (!hold) {
       if (n > 0) this.#push(batch);
-      batch.clear();
+      this.#releaseBatch();
     }
+  }
+
+  /** Takes the shared batch, or a private one if another processor holds it. */
+  #takeBatch(): SeriesBatch {
+    let b = this.#batch;
+    if (b === undefined) {
+      if (shared.owner === undefined) {
+        shared.owner = this;
+        b = shared.batch;
+      } else {
+        b = new SeriesBatch();
+      }
+      this.#batch = b;
+    }
+    return b;
+  }
+
+  /** Empties and gives back the batch this scrape holds. */
+  #releaseBatch(): void {
+    const b = this.#batch;
+    if (b === undefined) return;
+    b.clear();
+    if (b === shared.batch) shared.owner = undefined;
+    this.#batch = undefined;
   }
 
   /** Hands `batch` to the sink: encoded when it takes that, else as series. */
@@ -290,7 +330,7 @@ export class TargetProcessor implements RowVisitor {
     if (up) {
       this.#flush(!this.#streaming);
     } else {
-      this.#batch.clear();
+      this.#releaseBatch();
     }
     const values: AutoMetricValues = {
       up: up ? 1 : 0,
@@ -302,10 +342,13 @@ export class TargetProcessor implements RowVisitor {
       seriesAdded: up && this.#trackRows ? this.#added : 0,
       seriesLimitSamplesDropped: this.#dropped,
     };
-    const out = this.#batch;
-    this.#appendAuto(out, values, this.#scrapeTs, false);
-    if (out.length > 0) this.#push(out);
-    out.clear();
+    try {
+      const out = this.#takeBatch();
+      this.#appendAuto(out, values, this.#scrapeTs, false);
+      if (out.length > 0) this.#push(out);
+    } finally {
+      this.#releaseBatch();
+    }
     this.#updateStaleness(up);
     return {
       up,
@@ -373,7 +416,7 @@ export class TargetProcessor implements RowVisitor {
   }
 
   #pushStale(series: readonly number[], ts: number, withAuto: boolean): void {
-    const out = this.#staleBatch;
+    const out = shared.stale;
     out.clear();
     for (const f of series) out.add(f, STALE_NAN, ts);
     if (withAuto) this.#appendAuto(out, ZERO_AUTO_METRICS, ts, true);

@@ -475,3 +475,29 @@ Deno.test("TargetProcessor gives an encoded sink the same series as a plain one,
   // The scraped job wins: that series does not end with the shared tail.
   f({ honorLabels: true }, true);
 });
+
+Deno.test("TargetProcessor scrapes of two targets interleaved call by call keep their series apart", () => {
+  // Targets share one batch while a scrape runs synchronously; interleaved calls must not mix them.
+  const a = setup();
+  const b = setup({ targetLabels: [{ name: "instance", value: "other:80" }, TARGET[1]] });
+  a.p.begin(1000, false);
+  a.p.feed("x 1\ny 2\n");
+  b.p.begin(1000, false);
+  b.p.feed("z 3\n");
+  a.p.feed("w 4\n");
+  b.p.finish(undefined, 0.1, 4);
+  a.p.finish(undefined, 0.1, 12);
+  deepEqual(
+    [
+      ...a.sink.linesOf("x"),
+      ...a.sink.linesOf("y"),
+      ...a.sink.linesOf("w"),
+      ...a.sink.linesOf("z"),
+    ],
+    [`x{${T}} 1 1000`, `y{${T}} 2 1000`, `w{${T}} 4 1000`],
+  );
+  deepEqual(b.sink.linesOf("z"), ['z{instance="other:80",job="j"} 3 1000']);
+  deepEqual([...b.sink.linesOf("x"), ...b.sink.linesOf("w")], []);
+  equal(a.sink.value("scrape_samples_scraped"), 3);
+  equal(b.sink.value("scrape_samples_scraped"), 1);
+});
