@@ -38,6 +38,7 @@ export { firstScrapeDelay, nextScrapeTimestamp, scrapePhase, scrapePhaseKey } fr
 export { isAutoMetric } from "./auto_metrics.ts";
 export { appendExtraLabels, type RelabelFn } from "./series_labels.ts";
 export { SeriesLimiter } from "./series_limiter.ts";
-export { FinalFields, SeriesCache } from "./series_cache.ts";
+export { FinalFields } from "./_series_fields.ts";
+export { SeriesCache } from "./series_cache.ts";
 export { RowCount, rowKey } from "./row_count.ts";
 export { type ScrapeMetrics, scrapeMetrics } from "./self_metrics.ts";

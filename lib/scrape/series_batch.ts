@@ -11,7 +11,18 @@
 import type { EncodedSeriesBatch, TimeSeries } from "../util/series.ts";
 import type { SeriesCache } from "./series_cache.ts";
 
-/** See the module docs. */
+/**
+ * Samples of one target's scrape on their way to the sink: final series numbers
+ * with parallel value and timestamp arrays.
+ *
+ * @example
+ * ```ts
+ * const b = new SeriesBatch();
+ * b.add(cache.finalOf(cache.lookup("up", 1)), 1, Date.now());
+ * sink.pushEncoded(b.encoded(cache)); // labels as bytes from the cache's arena
+ * b.clear();
+ * ```
+ */
 export class SeriesBatch {
   /** The final series numbers, in push order (the first {@linkcode SeriesBatch.length}). */
   series = new Int32Array(256);
@@ -116,3 +127,55 @@ export class SeriesBatch {
     return out;
   }
 }
+
+/**
+ * The batch shared by every target's processor, so its buffers exist once, sized
+ * to the largest scrape, instead of once per target. A scrape fills its batch
+ * and hands it to the sink with no await in between: a whole non-streaming
+ * scrape runs from `begin()` to `finish()` synchronously, and a streaming one
+ * empties its batch before each `feed()` returns.
+ */
+const shared = { batch: new SeriesBatch(), owner: undefined as object | undefined };
+
+/**
+ * The shared batch for `owner`'s scrape, or a new private one when another owner
+ * holds it (calls of two processors interleaved, as only tests do). Give it back
+ * with {@linkcode releaseBatch}.
+ *
+ * @example
+ * ```ts
+ * const b = takeSharedBatch(processor);
+ * b.add(f, 1, Date.now());
+ * releaseBatch(b); // emptied; the next scrape may take it
+ * ```
+ */
+export function takeSharedBatch(owner: object): SeriesBatch {
+  if (shared.owner !== undefined) return new SeriesBatch();
+  shared.owner = owner;
+  return shared.batch;
+}
+
+/**
+ * Empties `batch` and, if it is the shared one, frees it for the next scrape.
+ *
+ * @example
+ * ```ts
+ * releaseBatch(takeSharedBatch(processor));
+ * ```
+ */
+export function releaseBatch(batch: SeriesBatch): void {
+  batch.clear();
+  if (batch === shared.batch) shared.owner = undefined;
+}
+
+/**
+ * A batch for work that fills and pushes it within one synchronous call
+ * (staleness markers), shared by every processor.
+ *
+ * @example
+ * ```ts
+ * STALE_BATCH.clear();
+ * STALE_BATCH.add(f, STALE_NAN, ts);
+ * ```
+ */
+export const STALE_BATCH: SeriesBatch = new SeriesBatch();

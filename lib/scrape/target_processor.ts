@@ -20,74 +20,25 @@
  *
  * @module
  */
-import { isEncodedSink, type Sink, STALE_NAN } from "../util/series.ts";
+import { isEncodedSink, STALE_NAN } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
 import { type RowVisitor, scanPrometheusText } from "./parser.ts";
 import { type AutoMetricValues, visitAutoMetrics, ZERO_AUTO_METRICS } from "./auto_metrics.ts";
-import { autoSeriesLabels, type SeriesLabelsConfig } from "./series_labels.ts";
+import { autoSeriesLabels } from "./series_labels.ts";
+import type {
+  ScrapeResult,
+  TargetProcessorConfig,
+  TargetProcessorOptions,
+} from "./target_processor_types.ts";
+
+export type {
+  ScrapeResult,
+  TargetProcessorConfig,
+  TargetProcessorOptions,
+} from "./target_processor_types.ts";
 import { SeriesCache } from "./series_cache.ts";
-import { SeriesBatch } from "./series_batch.ts";
+import { releaseBatch, type SeriesBatch, STALE_BATCH, takeSharedBatch } from "./series_batch.ts";
 import { SeriesLimiter } from "./series_limiter.ts";
-
-/** Everything about the target that shapes its series. */
-export interface TargetProcessorConfig extends SeriesLabelsConfig {
-  /** The target's URL (for error texts). */
-  scrapeUrl: string;
-  /** `honor_timestamps`. */
-  honorTimestamps: boolean;
-  /** 0 = no limit. */
-  sampleLimit: number;
-  /** 0 = no limit. */
-  seriesLimit: number;
-  /** The value of `scrape_timeout_seconds`. */
-  scrapeTimeoutSeconds: number;
-  /** `no_stale_markers` / `-promscrape.noStaleMarkers`. */
-  noStaleMarkers: boolean;
-}
-
-/** Hooks for logging and self-metrics. */
-export interface TargetProcessorOptions {
-  /** Where series go. */
-  sink: Sink;
-  /** Clock for the series limiter window. @default Date.now */
-  now?: () => number;
-  /** A malformed line (already in vmagent's wording) and its line number. */
-  onParseError?: (message: string, line: number) => void;
-  /** Called with the number of stale markers produced. */
-  onStaleSamples?: (n: number) => void;
-  /** Called when a scrape is rejected by `sample_limit` or `label_limit`. */
-  onLimitExceeded?: (which: "sample_limit" | "label_limit") => void;
-}
-
-/** The outcome of one scrape. */
-export interface ScrapeResult {
-  /** The value of `up`. */
-  up: boolean;
-  /** "" on success. */
-  error: string;
-  /** `scrape_samples_scraped`. */
-  samplesScraped: number;
-  /** `scrape_samples_post_metric_relabeling`. */
-  samplesPostRelabeling: number;
-  /** `scrape_series_added`. */
-  seriesAdded: number;
-  /** Series pushed (after limits), for the status pages. */
-  seriesPushed: number;
-}
-
-/**
- * Batches shared by every processor, so their buffers exist once, sized to the
- * largest scrape, instead of once per target. A scrape fills its batch and hands
- * it to the sink with no await in between: a whole non-streaming scrape runs from
- * `begin()` to `finish()` synchronously, and a streaming one empties its batch
- * before each `feed()` returns. A processor that finds the batch taken (calls of
- * two processors interleaved, as only tests do) uses a private one for that scrape.
- */
-const shared = {
-  batch: new SeriesBatch(),
-  owner: undefined as TargetProcessor | undefined,
-  stale: new SeriesBatch(),
-};
 
 /**
  * Per-target scrape processing. Call {@linkcode begin}, then {@linkcode feed}
@@ -131,7 +82,7 @@ export class TargetProcessor implements RowVisitor {
   #pushed = 0;
   #failed = "";
   #failedBy: "" | "sample_limit" | "label_limit" = "";
-  /** The batch this scrape fills (see {@linkcode shared}); undefined when none is held. */
+  /** The batch this scrape fills (see {@linkcode takeSharedBatch}); undefined when none is held. */
   #batch: SeriesBatch | undefined;
 
   /** Creates the processor of one target. */
@@ -276,27 +227,15 @@ export class TargetProcessor implements RowVisitor {
     }
   }
 
-  /** Takes the shared batch, or a private one if another processor holds it. */
+  /** Takes the shared batch for this scrape (see {@linkcode takeSharedBatch}). */
   #takeBatch(): SeriesBatch {
-    let b = this.#batch;
-    if (b === undefined) {
-      if (shared.owner === undefined) {
-        shared.owner = this;
-        b = shared.batch;
-      } else {
-        b = new SeriesBatch();
-      }
-      this.#batch = b;
-    }
-    return b;
+    return this.#batch ??= takeSharedBatch(this);
   }
 
   /** Empties and gives back the batch this scrape holds. */
   #releaseBatch(): void {
-    const b = this.#batch;
-    if (b === undefined) return;
-    b.clear();
-    if (b === shared.batch) shared.owner = undefined;
+    if (this.#batch === undefined) return;
+    releaseBatch(this.#batch);
     this.#batch = undefined;
   }
 
@@ -416,7 +355,7 @@ export class TargetProcessor implements RowVisitor {
   }
 
   #pushStale(series: readonly number[], ts: number, withAuto: boolean): void {
-    const out = shared.stale;
+    const out = STALE_BATCH;
     out.clear();
     for (const f of series) out.add(f, STALE_NAN, ts);
     if (withAuto) this.#appendAuto(out, ZERO_AUTO_METRICS, ts, true);

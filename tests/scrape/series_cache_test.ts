@@ -1,5 +1,6 @@
 import { deepEqual, equal, notEqual } from "node:assert/strict";
-import { hashKey, SeriesCache } from "../../lib/scrape/series_cache.ts";
+import { hashKey } from "../../lib/scrape/final_store.ts";
+import { SeriesCache } from "../../lib/scrape/series_cache.ts";
 import { seriesKey, type SeriesLabelsConfig } from "../../lib/scrape/series_labels.ts";
 import { decodeLabels, type Label } from "../../lib/util/series.ts";
 import { testRelabel } from "./_helpers.ts";
