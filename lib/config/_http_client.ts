@@ -18,7 +18,15 @@ import type { MapReader } from "./_map_reader.ts";
 import { SecretValue } from "./_yaml_file.ts";
 import { resolvePath } from "./_path.ts";
 
-/** Inline fields of `promauth.HTTPClientConfig`. */
+/**
+ * YAML field names of vmagent's inline `promauth.HTTPClientConfig`, for the known-field
+ * lists of configs that embed it.
+ *
+ * @example
+ * ```ts
+ * const FIELDS = ["api_server", "role", ...HTTP_CLIENT_FIELDS, "proxy_url"] as const;
+ * ```
+ */
 export const HTTP_CLIENT_FIELDS = [
   "authorization",
   "basic_auth",
@@ -30,7 +38,15 @@ export const HTTP_CLIENT_FIELDS = [
   "follow_redirects",
 ] as const;
 
-/** Inline fields of `promauth.ProxyClientConfig`. */
+/**
+ * YAML field names of vmagent's inline `promauth.ProxyClientConfig` (`proxy_*`), for
+ * known-field lists and to tell whether a job configures proxy auth.
+ *
+ * @example
+ * ```ts
+ * const hasProxyAuth = PROXY_CLIENT_FIELDS.some((f) => r.has(f)); // any `proxy_*` field set
+ * ```
+ */
 export const PROXY_CLIENT_FIELDS = [
   "proxy_authorization",
   "proxy_basic_auth",
@@ -69,7 +85,17 @@ const TLS_VERSIONS = ["TLS10", "TLS11", "TLS12", "TLS13"];
 const PROXY_SCHEMES = ["http", "https", "socks5", "tls+socks5"];
 const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Go's `http.CanonicalHeaderKey`: `x-api-key` -> `X-Api-Key`; invalid names stay as is. */
+/**
+ * Capitalizes a header name as Go's `http.CanonicalHeaderKey` does; names with
+ * characters not allowed in a header name stay as they are.
+ *
+ * @example
+ * ```ts
+ * canonicalHeaderKey("x-api-key"); // "X-Api-Key"
+ * canonicalHeaderKey("X-SCOPE-orgid"); // "X-Scope-Orgid"
+ * canonicalHeaderKey("bad key"); // "bad key"
+ * ```
+ */
 export function canonicalHeaderKey(name: string): string {
   if (!TOKEN_CHARS.test(name)) return name;
   let out = "";
@@ -338,6 +364,15 @@ function readProxyURL(r: MapReader): string | undefined {
 /**
  * Reads the inline HTTP client fields of `r` (plus `proxy_url`, and the `proxy_*` fields
  * when `proxyAuth` is set). File paths are resolved against `baseDir`.
+ *
+ * @example
+ * ```ts
+ * // r reads "bearer_token_file: token\ntls_config: {ca_file: ca.pem}\nproxy_url: http://proxy:3128"
+ * readHTTPClientConfig(r, "/etc/vmagent", { proxyAuth: true });
+ * // { headers: [], bearerTokenFile: "/etc/vmagent/token",
+ * //   tlsConfig: { insecureSkipVerify: false, caFile: "/etc/vmagent/ca.pem" },
+ * //   followRedirects: true, proxyUrl: "http://proxy:3128" }
+ * ```
  */
 export function readHTTPClientConfig(
   r: MapReader,

@@ -43,7 +43,23 @@ function readRole(r: MapReader, key: string): KubernetesRole {
   return role as KubernetesRole;
 }
 
-/** Reads the `kubernetes_sd_configs` list of scrape config `r`. */
+/**
+ * Reads and checks the `kubernetes_sd_configs` list of scrape config `r`: role,
+ * `api_server` (scheme added, trailing slashes cut) or `kubeconfig_file`, HTTP client
+ * options, namespaces, selectors and `attach_metadata`.
+ *
+ * @example
+ * ```ts
+ * // r reads this job:
+ * //   kubernetes_sd_configs:
+ * //   - role: endpointslices
+ * //     api_server: k8s.local:6443/
+ * //     tls_config: {insecure_skip_verify: true}
+ * readKubernetesSDConfigs(r, "/etc/vmagent");
+ * // [{ role: "endpointslice", apiServer: "https://k8s.local:6443",
+ * //    namespaces: { ownNamespace: false, names: [] }, selectors: [], http: { ... }, ... }]
+ * ```
+ */
 export function readKubernetesSDConfigs(r: MapReader, baseDir: string): KubernetesSDConfig[] {
   const out: KubernetesSDConfig[] = [];
   const marshalled: unknown[] = [];

@@ -16,7 +16,23 @@ import {
   type YamlFile,
 } from "./_yaml_file.ts";
 
-/** Reads one YAML map of a known shape. Create with {@linkcode readMap}. */
+/**
+ * Reads one YAML map of a known shape with typed accessors that throw positioned
+ * ConfigErrors, rejects unknown fields in strict mode, and records what it read for
+ * `/config`. Create with {@linkcode readMap}.
+ *
+ * @example
+ * ```ts
+ * // y holds "job_name: node\nsample_limit: 100\n"
+ * const r = readMap(y, { node: y.root, path: ["scrape_configs", 0], at: y.root }, {
+ *   known: ["job_name", "sample_limit"],
+ * });
+ * r.string("job_name"); // "node"
+ * r.int("sample_limit"); // 100
+ * r.int("job_name"); // throws 'p.yml:1:11: scrape_configs[0].job_name: must be an integer; got "node"'
+ * r.output(); // { job_name: "node", sample_limit: 100 }
+ * ```
+ */
 export class MapReader {
   readonly #entries: Map<string, Entry>;
   readonly #out = new Map<string, { order: number; value: unknown }>();
@@ -169,7 +185,19 @@ export class MapReader {
   }
 }
 
-/** A MapReader over a list item, which must be a map (or null, read as an empty map). */
+/**
+ * Creates a {@linkcode MapReader} over a list item, which must be a map (or null, read
+ * as an empty map); throws a ConfigError at the item otherwise, or at an unknown field
+ * when the file is parsed strictly.
+ *
+ * @example
+ * ```ts
+ * for (const item of r.list("static_configs")) {
+ *   const s = readMap(r.y, item, { known: ["targets", "labels"] });
+ *   s.stringList("targets"); // e.g. ["host:9100"]
+ * }
+ * ```
+ */
 export function readMap(
   y: YamlFile,
   item: ListItem,

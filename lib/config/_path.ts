@@ -5,7 +5,16 @@
  * @module
  */
 
-/** Whether `p` is an http(s) URL with a host, as vmagent's `fscore.isHTTPURL` checks. */
+/**
+ * Whether `p` is an http(s) URL with a host, as vmagent's `fscore.isHTTPURL` checks.
+ *
+ * @example
+ * ```ts
+ * isHTTPURL("https://cfg.example.com/prometheus.yml"); // true
+ * isHTTPURL("http:///prometheus.yml"); // false (no host)
+ * isHTTPURL("/etc/vmagent/prometheus.yml"); // false
+ * ```
+ */
 export function isHTTPURL(p: string): boolean {
   if (!/^https?:\/\/[^/?#]/i.test(p)) return false; // Go: the host must not be empty
   try {
@@ -15,7 +24,16 @@ export function isHTTPURL(p: string): boolean {
   }
 }
 
-/** Collapses `.`, `..` and repeated slashes like Go's `filepath.Clean`. */
+/**
+ * Collapses `.`, `..` and repeated slashes like Go's `filepath.Clean`.
+ *
+ * @example
+ * ```ts
+ * cleanPath("/etc//vmagent/./conf.d/../x.yml"); // "/etc/vmagent/x.yml"
+ * cleanPath("a/../../b"); // "../b"
+ * cleanPath(""); // "."
+ * ```
+ */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
   const abs = p.startsWith("/");
@@ -34,7 +52,16 @@ export function cleanPath(p: string): string {
   return s === "" ? "." : s;
 }
 
-/** The folder of a file path (or of a URL), like Go's `filepath.Dir`. */
+/**
+ * Returns the folder of a file path (or of an http(s) URL), like Go's `filepath.Dir`.
+ *
+ * @example
+ * ```ts
+ * dirName("/etc/vmagent/prometheus.yml"); // "/etc/vmagent"
+ * dirName("prometheus.yml"); // "."
+ * dirName("https://cfg.example.com/vm/prometheus.yml"); // "https://cfg.example.com/vm"
+ * ```
+ */
 export function dirName(p: string): string {
   if (isHTTPURL(p)) return new URL(".", p).href.replace(/\/$/, "");
   const i = p.lastIndexOf("/");
@@ -45,6 +72,13 @@ export function dirName(p: string): string {
 /**
  * Resolves `p` against `baseDir` as vmagent's `fscore.GetFilepath` does: absolute paths
  * and http(s) URLs are kept; relative paths are joined to the folder.
+ *
+ * @example
+ * ```ts
+ * resolvePath("/etc/vmagent", "certs/ca.pem"); // "/etc/vmagent/certs/ca.pem"
+ * resolvePath("/etc/vmagent", "/abs/ca.pem"); // "/abs/ca.pem"
+ * resolvePath("https://cfg.example.com/vm", "jobs/a.yml"); // "https://cfg.example.com/vm/jobs/a.yml"
+ * ```
  */
 export function resolvePath(baseDir: string, p: string): string {
   if (p.startsWith("/") || isHTTPURL(p)) return p;

@@ -12,7 +12,15 @@ import { FieldError, type FieldPath } from "../util/field_error.ts";
 import { type MapReader, readMap } from "./_map_reader.ts";
 import type { YamlFile } from "./_yaml_file.ts";
 
-/** Fields of vmagent's `promrelabel.RelabelConfig`. */
+/**
+ * YAML field names of vmagent's `promrelabel.RelabelConfig`; others are errors in
+ * strict mode and dropped otherwise.
+ *
+ * @example
+ * ```ts
+ * readMap(y, item, { known: RELABEL_FIELDS }); // rejects `typo_field:` when strict
+ * ```
+ */
 export const RELABEL_FIELDS = [
   "if",
   "action",
@@ -29,6 +37,15 @@ export const RELABEL_FIELDS = [
 /**
  * Compiles the relabel rules of the YAML list `list.node` (at `list.path`); errors point
  * at the bad field. Returns the rules and their plain YAML form (known fields only).
+ *
+ * @example
+ * ```ts
+ * const text = "- source_labels: [__meta_x]\n  target_label: x\n";
+ * const y = YamlFile.parse(text, { file: "r.yml", strict: true });
+ * compileRelabelList(y, { node: y.root, path: [] });
+ * // { rules: [<1 compiled rule>], plain: [{ source_labels: ["__meta_x"], target_label: "x" }] }
+ * // with "- action: bogus": throws 'r.yml:1:11: [0].action: unknown `action` "bogus"; ...'
+ * ```
  */
 export function compileRelabelList(
   y: YamlFile,
@@ -58,7 +75,15 @@ export function compileRelabelList(
   }
 }
 
-/** Reads relabel list field `key` of `r`; records its plain form for /config. */
+/**
+ * Compiles relabel list field `key` of `r` ([] when absent) and records its plain form
+ * for /config.
+ *
+ * @example
+ * ```ts
+ * const rules = readRelabelConfigs(r, "metric_relabel_configs"); // RelabelRule[]
+ * ```
+ */
 export function readRelabelConfigs(r: MapReader, key: string): RelabelRule[] {
   const { rules, plain } = compileRelabelList(r.y, { node: r.node(key), path: [...r.path, key] });
   if (r.has(key)) r.put(key, plain);

@@ -16,7 +16,16 @@ import { type MapReader, readMap } from "./_map_reader.ts";
 import { describe, type ListItem, scalarText, sortedEntries } from "./_yaml_file.ts";
 import { isMap, isScalar, isSeq } from "yaml";
 
-/** SD mechanisms vmagent has and vmagent-deno does not (yet). */
+/**
+ * SD mechanisms vmagent has and vmagent-deno does not (yet): a non-empty one is a
+ * config error rather than an unknown field.
+ *
+ * @example
+ * ```ts
+ * UNSUPPORTED_SD_CONFIGS.includes("consul_sd_configs"); // true
+ * // a job with consul_sd_configs fails: "consul_sd_configs is not supported by vmagent-deno yet"
+ * ```
+ */
 export const UNSUPPORTED_SD_CONFIGS = [
   "azure_sd_configs",
   "consul_sd_configs",
@@ -88,7 +97,16 @@ export interface JobDefaults {
   metricRelabelConfigs: RelabelRule[];
 }
 
-/** Reads duration field `key` (vmagent syntax); records it as Go prints it. */
+/**
+ * Reads duration field `key` (vmagent syntax) in milliseconds, undefined when absent;
+ * records it for /config as Go prints it. A bad value is a ConfigError at the field.
+ *
+ * @example
+ * ```ts
+ * // r reads "scrape_interval: 90s"
+ * readDuration(r, "scrape_interval"); // 90000; r.output() is { scrape_interval: "1m30s" }
+ * ```
+ */
 export function readDuration(r: MapReader, key: string): number | undefined {
   const s = r.string(key);
   if (s === undefined) return undefined;
@@ -169,7 +187,17 @@ export interface ReadScrapeConfig {
   failJobName: (reason: string) => Error;
 }
 
-/** Reads one scrape config. */
+/**
+ * Reads and checks one `scrape_configs[]` entry, applying `global` defaults (a timeout
+ * above the interval is cut to it); returns the resolved config and its /config form.
+ *
+ * @example
+ * ```ts
+ * const { sc, out } = readScrapeConfig(item, { y, baseDir: "/etc/vmagent", defaults });
+ * // for "job_name: k8s\nscrape_interval: 1m30s" with the default 10s timeout:
+ * // sc.jobName "k8s", sc.scrapeInterval 90000, sc.scrapeTimeout 10000, sc.metricsPath "/metrics"
+ * ```
+ */
 export function readScrapeConfig(
   item: ListItem,
   r0: { y: MapReader["y"]; baseDir: string; defaults: JobDefaults },

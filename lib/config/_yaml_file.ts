@@ -27,7 +27,16 @@ import { ConfigError, type FieldPath, formatFieldPath } from "../util/field_erro
 const STRICT_HINT =
   "; pass -promscrape.config.strictParse=false command-line flag for ignoring unknown fields in yaml config";
 
-/** A secret in the re-marshalled config: `value` for fingerprints, `masked` for /config. */
+/**
+ * A secret in the re-marshalled config: `value` for fingerprints, `masked` for /config.
+ *
+ * @example
+ * ```ts
+ * const s = new SecretValue("hunter2");
+ * s.value; // "hunter2"
+ * s.masked; // "<secret>"
+ * ```
+ */
 export class SecretValue {
   constructor(readonly value: string, readonly masked = "<secret>") {}
 }
@@ -50,7 +59,19 @@ export interface ListItem {
   at: Node | null;
 }
 
-/** A parsed YAML file plus what is needed to report positions. */
+/**
+ * A YAML document parsed with yaml.v2's rules (YAML 1.1, merge keys, no duplicate keys),
+ * plus what is needed to report errors at file:line:column with a field path.
+ *
+ * @example
+ * ```ts
+ * const y = YamlFile.parse("job_name: 123\nhonor_labels: yes\n", { file: "p.yml", strict: true });
+ * const e = y.entries(y.root as YAMLMap, []);
+ * scalarText(e.get("job_name")!.value as Scalar); // "123"
+ * YamlFile.parse("a: 1\na: 2\n", { file: "p.yml", strict: true });
+ * // throws ConfigError 'p.yml:2:1: a: cannot parse YAML: duplicate key "a"'
+ * ```
+ */
 export class YamlFile {
   readonly #lc: LineCounter;
   readonly #doc: Document.Parsed;
@@ -237,13 +258,31 @@ function pathAt(node: unknown, off: number, path: FieldPath): FieldPath {
   return path;
 }
 
-/** The text of a scalar as a Go string field would receive it. */
+/**
+ * The text of a scalar as a Go string field would receive it: strings as they are,
+ * other scalars as written in the source.
+ *
+ * @example
+ * ```ts
+ * // for "job_name: 123\nhonor_labels: yes"
+ * scalarText(jobNameNode); // "123"
+ * scalarText(honorLabelsNode); // "yes" (its value is the boolean true)
+ * ```
+ */
 export function scalarText(n: Scalar): string {
   if (typeof n.value === "string") return n.value;
   return n.source ?? String(n.value);
 }
 
-/** Describes a node for type errors: `a map`, `a list`, or the quoted scalar text. */
+/**
+ * Describes a node for type errors: `a map`, `a list`, or the quoted scalar text.
+ *
+ * @example
+ * ```ts
+ * throw y.error(node, path, `must be a list; got ${describe(node)}`);
+ * // describe(...) is "a map" for {x: 1}, '"30s"' for the scalar 30s
+ * ```
+ */
 export function describe(node: Node): string {
   if (isMap(node)) return "a map";
   if (isSeq(node)) return "a list";
@@ -251,7 +290,15 @@ export function describe(node: Node): string {
   return "an unsupported YAML node";
 }
 
-/** Entries in source order. */
+/**
+ * Lists map entries in source order (merged `<<` entries where the merge key was).
+ *
+ * @example
+ * ```ts
+ * // for "base: &b {a: 1, b: 2}\nj: {<<: *b, b: 3, c: 4}", entries of j:
+ * sortedEntries(y.entries(j, ["j"])).map((e) => e.key); // ["a", "b", "c"]
+ * ```
+ */
 export function sortedEntries(entries: Map<string, Entry>): Entry[] {
   return [...entries.values()].sort((a, b) => a.order - b.order);
 }

@@ -10,9 +10,9 @@ import { cleanPath } from "./_path.ts";
 
 /** File system access for {@linkcode globPaths}; defaults use `Deno`. */
 export interface GlobOptions {
-  /** Names in a folder; throws when it is not a readable folder. */
+  /** Names in a folder; throws when it is not a readable folder. @default Deno.readDir */
   readDir?: (dir: string) => Promise<string[]>;
-  /** Whether a path exists (without following a final symlink, like `lstat`). */
+  /** Whether a path exists (without following a final symlink, like `lstat`). @default Deno.lstat */
   exists?: (path: string) => Promise<boolean>;
 }
 

@@ -37,7 +37,14 @@ export interface LoadConfigOptions extends ReadOptions {
 
 /**
  * Reads a file path or an http(s) URL as text and expands `%{ENV}` placeholders.
- * Throws an Error with the cause (no file name: callers add it).
+ * Throws an Error with the cause (no file name: callers add it); a URL must answer 200.
+ *
+ * @example
+ * ```ts
+ * // /etc/vmagent/prometheus.yml holds "password: %{PASS}\n"
+ * await readConfigText("/etc/vmagent/prometheus.yml", { env: (n) => n === "PASS" ? "hunter2" : undefined });
+ * // "password: hunter2\n"
+ * ```
  */
 export async function readConfigText(pathOrUrl: string, opts: ReadOptions = {}): Promise<string> {
   let text: string;

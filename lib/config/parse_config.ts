@@ -19,9 +19,25 @@ import {
 import { type MapReader, readMap } from "./_map_reader.ts";
 import { SecretValue, YamlFile } from "./_yaml_file.ts";
 
-/** vmagent's `defaultScrapeInterval`. */
+/**
+ * Scrape interval in ms used when neither the job nor `global` sets one (vmagent's
+ * `defaultScrapeInterval`, 1m).
+ *
+ * @example
+ * ```ts
+ * const scrapeInterval = interval > 0 ? interval : DEFAULT_SCRAPE_INTERVAL; // 60000
+ * ```
+ */
 export const DEFAULT_SCRAPE_INTERVAL = 60_000;
-/** vmagent's `defaultScrapeTimeout`. */
+/**
+ * Scrape timeout in ms used when neither the job nor `global` sets one (vmagent's
+ * `defaultScrapeTimeout`, 10s).
+ *
+ * @example
+ * ```ts
+ * const scrapeTimeout = timeout > 0 ? timeout : DEFAULT_SCRAPE_TIMEOUT; // 10000
+ * ```
+ */
 export const DEFAULT_SCRAPE_TIMEOUT = 10_000;
 
 const ROOT_FIELDS = ["global", "scrape_configs", "scrape_config_files"] as const;
@@ -55,7 +71,10 @@ export interface ParseConfigOptions {
    * required when the text has a non-empty `scrape_config_files`.
    */
   includes?: IncludedFile[];
-  /** Called for problems vmagent only logs (an unparsable included file with strictParse off). */
+  /**
+   * Called for problems vmagent only logs (an unparsable included file with strictParse off).
+   * @default logs an error
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -115,6 +134,13 @@ function reveal(v: unknown, masked: boolean): unknown {
  * The paths listed in `scrape_config_files` of a config text, as written (not resolved,
  * not globbed); [] when there are none or the text does not parse (then
  * {@linkcode parseConfig} reports the error).
+ *
+ * @example
+ * ```ts
+ * listScrapeConfigFiles("scrape_config_files:\n- conf.d/*.yml\n- /etc/extra.yml\n", { file: "prometheus.yml" });
+ * // ["conf.d/*.yml", "/etc/extra.yml"]
+ * listScrapeConfigFiles("{", { file: "prometheus.yml" }); // []
+ * ```
  */
 export function listScrapeConfigFiles(text: string, opts: { file: string }): string[] {
   try {

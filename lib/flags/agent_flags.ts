@@ -31,7 +31,16 @@ export interface AgentFlagsOptions {
   program?: string;
 }
 
-/** The text before the flag list of `-help`. */
+/**
+ * The program description printed before the flag list of `-help` and before the
+ * "Run … -help" hint of a flag error.
+ *
+ * @example
+ * ```ts
+ * formatHelp(vmagentFlags(cpus), { summary: AGENT_SUMMARY });
+ * // "\nvmagent-deno scrapes Prometheus-compatible targets and sends the data to remote storage.\n..."
+ * ```
+ */
 export const AGENT_SUMMARY = "\nvmagent-deno scrapes Prometheus-compatible targets and sends the " +
   "data to remote storage.\nIt accepts the flags, environment variables and endpoints of " +
   "VictoriaMetrics vmagent.\n\nSee https://docs.victoriametrics.com/victoriametrics/vmagent/ " +

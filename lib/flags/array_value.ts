@@ -119,6 +119,13 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 /**
  * Unquotes a Go double-quoted string literal (`strconv.Unquote`); `undefined` when it is not a
  * valid literal.
+ *
+ * @example
+ * ```ts
+ * unquoteGoString('"a\\tb\\u00e9"'); // "a\tbé" (a, tab, b, é)
+ * unquoteGoString('"\\x41"'); // "A"
+ * unquoteGoString('"bad'); // undefined
+ * ```
  */
 export function unquoteGoString(q: string): string | undefined {
   if (q.length < 2 || q[0] !== '"' || q[q.length - 1] !== '"') return undefined;

@@ -25,6 +25,12 @@ export interface FlagDescription {
  * The flags vmagent registers as secret at start-up (lower case): `-remoteWrite.url` unless
  * `-remoteWrite.showURL`, `-remoteWrite.proxyURL`, `-remoteWrite.headers`, and the names in
  * `-secret.flags`. Only names present in the table are considered.
+ *
+ * @example
+ * ```ts
+ * registeredSecretFlags(parseAgentFlags(["-secret.flags=myFlag"], { env: () => undefined }));
+ * // Set { "remotewrite.url", "remotewrite.proxyurl", "remotewrite.headers", "myflag" }
+ * ```
  */
 export function registeredSecretFlags<T extends FlagSpecs>(flags: ParsedFlags<T>): Set<string> {
   const specs: FlagSpecs = flags.specs;
@@ -78,8 +84,16 @@ export function formatFlagsPage<T extends FlagSpecs>(flags: ParsedFlags<T>): str
 }
 
 /**
- * vmagent's `flag` metric lines for `/metrics`, one per flag:
+ * vmagent's `flag` metric lines for `/metrics`, one per flag, sorted by name, secrets masked:
  * `flag{name="loggerLevel", value="INFO", is_set="false"} 1`.
+ *
+ * @example
+ * ```ts
+ * formatFlagMetrics(parseAgentFlags(["-remoteWrite.url=http://a"], { env: () => undefined }));
+ * // one line per flag, among them:
+ * // flag{name="loggerLevel", value="INFO", is_set="false"} 1
+ * // flag{name="remoteWrite.url", value="secret", is_set="true"} 1
+ * ```
  */
 export function formatFlagMetrics<T extends FlagSpecs>(flags: ParsedFlags<T>): string {
   let out = "";

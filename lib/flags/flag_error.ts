@@ -44,6 +44,16 @@ export class FlagExit extends Error {
  * A bad command line or environment. Exit code 2 for what Go's flag package rejects (unknown
  * flag, bad value, missing value), 1 for what vmagent rejects after it (left-over arguments, a bad
  * value in an environment variable).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseAgentFlags(["-remoteWrite.ulr=x"], { env: () => undefined });
+ * } catch (e) {
+ *   if (e instanceof FlagError) e.exitCode; // 2; e.flag === "remoteWrite.ulr"
+ *   // e.message: "flag provided but not defined: -remoteWrite.ulr; did you mean -remoteWrite.url?"
+ * }
+ * ```
  */
 export class FlagError extends FlagExit {
   /** The flag concerned, when there is one. */

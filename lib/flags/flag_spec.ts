@@ -119,51 +119,109 @@ function array<K extends ArrayKind>(
   return Object.freeze({ kind, array: true, default: def, defaultText, description, ...opts });
 }
 
-/** A string flag (Go `flag.String`). */
+/**
+ * Declares a string flag (Go `flag.String`) whose `-help` default is the text itself.
+ *
+ * @example
+ * ```ts
+ * stringFlag("", "Path to the Prometheus-compatible scrape config file");
+ * // { kind: "string", array: false, default: "", defaultText: "", description: "Path to ..." }
+ * ```
+ */
 export function stringFlag(def: string, description: string): ScalarFlagSpec<"string"> {
   return scalar("string", def, def, description);
 }
 
 /**
- * A password or auth key flag (vmagent `flagutil.NewPassword`): empty by default, always shown as
- * `secret`.
+ * Declares a password or auth key flag (vmagent `flagutil.NewPassword`): empty by default, always
+ * shown as `secret`.
+ *
+ * @example
+ * ```ts
+ * passwordFlag("Password for Basic Auth on the HTTP server");
+ * // { kind: "password", array: false, default: "", defaultText: "secret", description: "Password ..." }
+ * ```
  */
 export function passwordFlag(description: string): ScalarFlagSpec<"password"> {
   return scalar("password", "", "secret", description);
 }
 
-/** An integer flag (Go `flag.Int`: base prefixes and `_` accepted). */
+/**
+ * Declares an integer flag (Go `flag.Int`: base prefixes and `_` accepted when parsing).
+ *
+ * @example
+ * ```ts
+ * intFlag(0, "The maximum number of unique series each scrape target can expose; 0 = no limit");
+ * // { kind: "int", array: false, default: 0, defaultText: "0", description: "..." }
+ * ```
+ */
 export function intFlag(def: number, description: string): ScalarFlagSpec<"int"> {
   return scalar("int", def, String(def), description);
 }
 
-/** A float64 flag (Go `flag.Float64`). */
+/**
+ * Declares a float64 flag (Go `flag.Float64`); its `-help` default is formatted as Go prints floats.
+ *
+ * @example
+ * ```ts
+ * floatFlag(60, "Allowed percent of system memory VictoriaMetrics caches may occupy");
+ * // { kind: "float", array: false, default: 60, defaultText: "60", description: "..." }
+ * ```
+ */
 export function floatFlag(def: number, description: string): ScalarFlagSpec<"float"> {
   return scalar("float", def, formatGoFloat(def), description);
 }
 
-/** A boolean flag (Go `flag.Bool`). */
+/**
+ * Declares a boolean flag (Go `flag.Bool`).
+ *
+ * @example
+ * ```ts
+ * boolFlag(true, "Whether to deny unsupported fields in -promscrape.config");
+ * // { kind: "bool", array: false, default: true, defaultText: "true", description: "..." }
+ * ```
+ */
 export function boolFlag(def: boolean, description: string): ScalarFlagSpec<"bool"> {
   return scalar("bool", def, String(def), description);
 }
 
 /**
- * A duration flag (Go `flag.Duration`); `def` is Go duration text such as `"1m"`; the value is in
- * milliseconds.
+ * Declares a duration flag (Go `flag.Duration`); `def` is Go duration text such as `"1m"`; the
+ * value is in milliseconds and `-help` shows the default as Go formats it.
+ *
+ * @example
+ * ```ts
+ * durationFlag("1m30s", "Interval for checking for changes in -promscrape.config");
+ * // { kind: "duration", array: false, default: 90000, defaultText: "1m30s", description: "..." }
+ * ```
  */
 export function durationFlag(def: string, description: string): ScalarFlagSpec<"duration"> {
   const ns = parseGoDuration(def);
   return scalar("duration", nsToMs(ns), formatGoDurationNs(ns), description);
 }
 
-/** A size flag (vmagent `flagutil.NewBytes`); `def` in bytes. */
+/**
+ * Declares a size flag (vmagent `flagutil.NewBytes`: values such as `16MiB` or `1KB`); `def` in bytes.
+ *
+ * @example
+ * ```ts
+ * bytesFlag(16 * 1024 * 1024, "The maximum size of scrape response in bytes");
+ * // { kind: "bytes", array: false, default: 16777216, defaultText: "16777216", description: "..." }
+ * ```
+ */
 export function bytesFlag(def: number, description: string): ScalarFlagSpec<"bytes"> {
   return scalar("bytes", def, String(def), description);
 }
 
 /**
- * A string array flag (vmagent `flagutil.NewArrayString`); a missing item is "".
+ * Declares a string array flag (vmagent `flagutil.NewArrayString`); a missing item is "".
  * `whenUnset` gives the items used when the flag is not given at all.
+ *
+ * @example
+ * ```ts
+ * stringArrayFlag("Remote storage URL to write data to", { whenUnset: [] });
+ * // { kind: "string", array: true, default: "", defaultText: "", description: "...", whenUnset: [] }
+ * ```
  */
 export function stringArrayFlag(
   description: string,
@@ -172,12 +230,30 @@ export function stringArrayFlag(
   return array("string", "", "", description, opts);
 }
 
-/** A boolean array flag (vmagent `flagutil.NewArrayBool`); a missing or empty item is false. */
+/**
+ * Declares a boolean array flag (vmagent `flagutil.NewArrayBool`); a missing or empty item is false.
+ *
+ * @example
+ * ```ts
+ * boolArrayFlag("Whether to keep pending data only in memory");
+ * // { kind: "bool", array: true, default: false, defaultText: "false", description: "..." }
+ * ```
+ */
 export function boolArrayFlag(description: string): ArrayFlagSpec<"bool"> {
   return array("bool", false, "false", description);
 }
 
-/** An integer array flag (vmagent `flagutil.NewArrayInt`, base-10 items). */
+/**
+ * Declares an integer array flag (vmagent `flagutil.NewArrayInt`, base-10 items); `def` fills
+ * missing items.
+ *
+ * @example
+ * ```ts
+ * intArrayFlag(2 * cpus, "The number of concurrent queues", { defaultHint: "2*availableCPUs" });
+ * // with cpus = 4: { kind: "int", array: true, default: 8, defaultText: "8", description: "...",
+ * //   defaultHint: "2*availableCPUs" }
+ * ```
+ */
 export function intArrayFlag(
   def: number,
   description: string,
@@ -186,13 +262,30 @@ export function intArrayFlag(
   return array("int", def, String(def), description, opts);
 }
 
-/** A duration array flag (vmagent `flagutil.NewArrayDuration`); `def` is Go duration text. */
+/**
+ * Declares a duration array flag (vmagent `flagutil.NewArrayDuration`); `def` is Go duration text,
+ * the items are in milliseconds.
+ *
+ * @example
+ * ```ts
+ * durationArrayFlag("1m", "Timeout for sending one block to -remoteWrite.url");
+ * // { kind: "duration", array: true, default: 60000, defaultText: "1m0s", description: "..." }
+ * ```
+ */
 export function durationArrayFlag(def: string, description: string): ArrayFlagSpec<"duration"> {
   const ns = parseGoDuration(def);
   return array("duration", nsToMs(ns), formatGoDurationNs(ns), description);
 }
 
-/** A size array flag (vmagent `flagutil.NewArrayBytes`); `def` in bytes. */
+/**
+ * Declares a size array flag (vmagent `flagutil.NewArrayBytes`); `def` in bytes fills missing items.
+ *
+ * @example
+ * ```ts
+ * bytesArrayFlag(0, "The maximum file-based buffer size in bytes at -remoteWrite.tmpDataPath");
+ * // { kind: "bytes", array: true, default: 0, defaultText: "0", description: "..." }
+ * ```
+ */
 export function bytesArrayFlag(def: number, description: string): ArrayFlagSpec<"bytes"> {
   return array("bytes", def, String(def), description);
 }

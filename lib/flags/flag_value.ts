@@ -92,7 +92,19 @@ function parseItem(spec: ArrayFlagSpec, item: string): Parsed {
   }
 }
 
-/** The state of one flag: its value, how Go prints it, and whether something set it. */
+/**
+ * Holds one flag while parsing: applies values as Go's `Value.Set` does and keeps the
+ * typed value, how Go prints it, and whether something set it.
+ *
+ * @example
+ * ```ts
+ * const st = new FlagValueState(durationFlag("1m", "Timeout"));
+ * st.value(); // 60000 (the default); st.isSet === false
+ * st.set("90s");
+ * st.value(); // 90000
+ * st.text(); // "1m30s"
+ * ```
+ */
 export class FlagValueState {
   /** The flag definition. */
   readonly spec: FlagSpec;

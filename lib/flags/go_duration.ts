@@ -79,7 +79,15 @@ export function parseGoDuration(text: string): bigint {
   return neg ? -total : total;
 }
 
-/** Converts nanoseconds to (possibly fractional) milliseconds, the unit used across the project. */
+/**
+ * Converts nanoseconds to (possibly fractional) milliseconds, the unit used across the project.
+ *
+ * @example
+ * ```ts
+ * nsToMs(parseGoDuration("1m30s")); // 90000
+ * nsToMs(1500n); // 0.0015
+ * ```
+ */
 export function nsToMs(ns: bigint): number {
   return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 }

@@ -38,7 +38,18 @@ const ZERO_TEXT: Record<ScalarKind, string> = {
 const SIZE_NOTE = "Accepts the size suffixes KB, MB, GB, TB, KiB, MiB, GiB, TiB";
 const ARRAY_NOTE = "Accepts an array: repeat the flag or separate items with commas.";
 
-/** The full description of a flag: its own text plus what its type accepts. */
+/**
+ * Builds the full `-help` description of a flag: its own text plus notes on what its
+ * type accepts (size suffixes, file/URL passwords, array syntax, per-item default).
+ *
+ * @example
+ * ```ts
+ * flagUsage("promscrape.config", stringFlag("", "Path.")); // "Path."
+ * flagUsage("remoteWrite.disableOnDiskQueue", boolArrayFlag("Memory only."));
+ * // "Memory only.\nAccepts an array: repeat the flag or separate items with commas.\n" +
+ * //   "An empty item means false."
+ * ```
+ */
 export function flagUsage(name: string, spec: FlagSpec): string {
   let s = spec.description;
   const withHint = spec.defaultHint === undefined
@@ -65,7 +76,16 @@ export function flagUsage(name: string, spec: FlagSpec): string {
   return s + ` (default ${withHint})\n${ARRAY_NOTE}\nAn empty item takes the default value.`;
 }
 
-/** Formats one flag the way `flag.PrintDefaults` does. */
+/**
+ * Formats one flag's `-help` entry the way Go's `flag.PrintDefaults` does: name and
+ * type, then the indented description and a `(default …)` unless it is the zero value.
+ *
+ * @example
+ * ```ts
+ * formatFlagHelp("httpListenAddr", stringFlag(":8429", "Address to listen on."));
+ * // '  -httpListenAddr string\n    \tAddress to listen on. (default ":8429")\n'
+ * ```
+ */
 export function formatFlagHelp(name: string, spec: FlagSpec): string {
   let b = `  -${name}`;
   const t = typeName(spec);
@@ -97,7 +117,15 @@ export function formatHelp(specs: FlagSpecs, opts: { summary: string }): string 
   return out;
 }
 
-/** Flag names in Go's order: plain string comparison, so upper case sorts before lower case. */
+/**
+ * Lists flag names in Go's order: plain string comparison, so upper case sorts before
+ * lower case.
+ *
+ * @example
+ * ```ts
+ * sortedNames({ b: boolFlag(false, ""), B: boolFlag(false, ""), a: boolFlag(false, "") }); // ["B", "a", "b"]
+ * ```
+ */
 export function sortedNames(specs: FlagSpecs): string[] {
   return Object.keys(specs).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -42,7 +42,19 @@ export interface ParseFlagsOptions {
   summary?: string;
 }
 
-/** The result of {@linkcode parseFlags}: typed, read-only values of every flag in the table. */
+/**
+ * The result of {@linkcode parseFlags}: typed, read-only values of every flag in the table.
+ *
+ * @example
+ * ```ts
+ * const specs = { "remoteWrite.url": stringArrayFlag("Where to send data"), n: intFlag(1, "N") };
+ * const flags = parseFlags(specs, ["-remoteWrite.url=http://a,http://b"]);
+ * flags.get("n"); // 1
+ * flags.isSet("remoteWrite.url"); // true
+ * flags.text("remoteWrite.url"); // "http://a,http://b"
+ * flags.names(); // ["n", "remoteWrite.url"]
+ * ```
+ */
 export class ParsedFlags<T extends FlagSpecs> {
   /** The flag table. */
   readonly specs: T;

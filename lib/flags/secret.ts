@@ -8,7 +8,14 @@
  * @module
  */
 
-/** The value shown in place of a secret flag's value. */
+/**
+ * The value shown in place of a secret flag's value.
+ *
+ * @example
+ * ```ts
+ * const shown = isSecretFlag(name, secrets) ? SECRET_TEXT : flags.text(name); // "secret" for secrets
+ * ```
+ */
 export const SECRET_TEXT = "secret";
 
 /**

@@ -9,6 +9,12 @@
  * Edit distance between `a` and `b` counting insertions, deletions, substitutions and swaps of
  * two adjacent characters as one edit each (optimal string alignment), so `ulr` is one edit from
  * `url`.
+ *
+ * @example
+ * ```ts
+ * editDistance("ulr", "url"); // 1
+ * editDistance("kitten", "sitting"); // 3
+ * ```
  */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;

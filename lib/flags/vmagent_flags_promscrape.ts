@@ -17,7 +17,15 @@ import {
 const CLUSTER_DOCS = "See https://docs.victoriametrics.com/victoriametrics/vmagent/" +
   "#scraping-big-number-of-targets";
 
-/** Scraping, service discovery and cluster sharding flags. */
+/**
+ * Scraping, service discovery and cluster sharding flags.
+ *
+ * @example
+ * ```ts
+ * PROMSCRAPE_FLAGS["promscrape.maxScrapeSize"].default; // 16777216
+ * PROMSCRAPE_FLAGS["promscrape.cluster.membersCount"].default; // 1
+ * ```
+ */
 export const PROMSCRAPE_FLAGS = {
   "promscrape.config": stringFlag(
     "",

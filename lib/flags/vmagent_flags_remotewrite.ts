@@ -42,6 +42,12 @@ export function remoteWriteQueuesFlag(cpus: number): ArrayFlagSpec<"int"> {
 /**
  * Remote write flags. The `-remoteWrite.queues` entry here assumes one CPU; `vmagentFlags(cpus)`
  * replaces it with the real default.
+ *
+ * @example
+ * ```ts
+ * REMOTE_WRITE_FLAGS["remoteWrite.sendTimeout"].default; // 60000 (1m, in ms)
+ * REMOTE_WRITE_FLAGS["remoteWrite.tmpDataPath"].default; // "vmagent-remotewrite-data"
+ * ```
  */
 export const REMOTE_WRITE_FLAGS = {
   "remoteWrite.url": stringArrayFlag(

@@ -20,7 +20,15 @@ import {
 
 const AUTH_KEY_NOTE = "It is passed in the authKey query arg and takes precedence over -httpAuth.*";
 
-/** HTTP server, logging, environment, memory and process flags. */
+/**
+ * HTTP server, logging, environment, memory and process flags.
+ *
+ * @example
+ * ```ts
+ * SERVER_FLAGS["httpListenAddr"].whenUnset; // [":8429"]
+ * SERVER_FLAGS["loggerLevel"].default; // "INFO"
+ * ```
+ */
 export const SERVER_FLAGS = {
   "httpListenAddr": stringArrayFlag(
     "TCP address to listen on for HTTP requests (:8429 when the flag is not given). " +

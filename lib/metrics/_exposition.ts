@@ -14,6 +14,14 @@ export type MetricType = "counter" | "gauge";
 /**
  * Returns `name value\n`, preceded by metadata when `exposeMetadata` is set.
  * `float` selects Go's `%g` (VictoriaMetrics' WriteCounterFloat64) over integer digits.
+ *
+ * @example
+ * ```ts
+ * sampleLine("process_open_fds", "gauge", 12); // "process_open_fds 12\n"
+ * sampleLine("process_cpu_seconds_total", "counter", 1.5, { float: true, exposeMetadata: true });
+ * // "# HELP process_cpu_seconds_total\n# TYPE process_cpu_seconds_total counter\n" +
+ * // "process_cpu_seconds_total 1.5\n"
+ * ```
  */
 export function sampleLine(
   name: string,
@@ -30,7 +38,14 @@ export function sampleLine(
   return `${meta}${name} ${text}\n`;
 }
 
-/** Escapes a label value for the Prometheus text format (`\\`, `"`, newline). */
+/**
+ * Escapes a label value for the Prometheus text format (`\\`, `"`, newline).
+ *
+ * @example
+ * ```ts
+ * escapeLabelValue('say "hi"\n'); // 'say \\"hi\\"\\n'
+ * ```
+ */
 export function escapeLabelValue(v: string): string {
   return v.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 }

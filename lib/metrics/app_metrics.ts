@@ -47,7 +47,7 @@ export interface AppMetricsOptions {
   startTimeMs: number;
   /** The clock. @default Date.now */
   now?: () => number;
-  /** The flags, in the order to print (sorted by name, as Go's flag.VisitAll). */
+  /** The flags, in the order to print (sorted by name, as Go's flag.VisitAll). @default () => [] */
   flags?: () => readonly FlagInfo[];
   /** Memory and CPU figures; left out when absent. */
   resources?: ResourceInfo;
@@ -60,6 +60,11 @@ export interface AppMetricsOptions {
 /**
  * Returns the `vm_os_info` labels of this machine (`linux` and the kernel
  * release), or undefined without the `sys` permission.
+ *
+ * @example
+ * ```ts
+ * currentOS(); // { name: "linux", release: "6.1.0-18-amd64" }
+ * ```
  */
 export function currentOS(): { name: string; release: string } | undefined {
   try {

@@ -31,7 +31,16 @@ export interface RuntimeStats {
   majorFaults: number;
 }
 
-/** Reads {@linkcode RuntimeStats} from `process.resourceUsage()` and `Deno.memoryUsage()`. */
+/**
+ * Reads {@linkcode RuntimeStats} from `process.resourceUsage()` and `Deno.memoryUsage()`.
+ *
+ * @example
+ * ```ts
+ * const s = denoRuntimeStats();
+ * // { userSeconds: 0.07, systemSeconds: 0.05, rss: 46981120, maxRss: 46403584,
+ * //   minorFaults: 4384, majorFaults: 4 }
+ * ```
+ */
 export function denoRuntimeStats(): RuntimeStats {
   const ru = process.resourceUsage();
   return {
@@ -226,6 +235,12 @@ export function writeRuntimeMetrics(
 /**
  * Parses the soft `Max open files` limit from `/proc/self/limits`;
  * `unlimited` is 2^64-1 as in VictoriaMetrics. Returns undefined when absent.
+ *
+ * @example
+ * ```ts
+ * parseMaxFiles("Max open files     1024     524288     files\n"); // 1024n
+ * parseMaxFiles("Max open files     unlimited     unlimited     files\n"); // 18446744073709551615n
+ * ```
  */
 export function parseMaxFiles(limits: string): bigint | undefined {
   const m = limits.match(/^Max open files\s+(\S+)/m);

@@ -10,7 +10,17 @@ import { formatValue } from "./format_value.ts";
 
 export { formatValue };
 
-/** A monotonically increasing counter. */
+/**
+ * A monotonically increasing counter.
+ *
+ * @example
+ * ```ts
+ * const c = new Counter();
+ * c.inc();
+ * c.add(2);
+ * c.get(); // 3
+ * ```
+ */
 export class Counter {
   #value = 0;
   /** Adds 1. */
@@ -27,7 +37,18 @@ export class Counter {
   }
 }
 
-/** A gauge: set directly, or read from a callback at exposition time. */
+/**
+ * A gauge: set directly, or read from a callback at exposition time.
+ *
+ * @example
+ * ```ts
+ * const g = new Gauge();
+ * g.set(5);
+ * g.add(-2);
+ * g.get(); // 3
+ * new Gauge(() => 42).get(); // 42
+ * ```
+ */
 export class Gauge {
   #value = 0;
   readonly #fn?: () => number;
@@ -77,6 +98,14 @@ const VMRANGES: string[] = (() => {
 /**
  * A VictoriaMetrics histogram: log-scale buckets (18 per decimal order), exposed
  * as `name_bucket{vmrange="a...b"}` plus `_sum` and `_count`.
+ *
+ * @example
+ * ```ts
+ * const h = new Histogram();
+ * h.update(0.25);
+ * h.visit((vmrange, n) => console.log(vmrange, n)); // logs "2.448e-01...2.783e-01 1"
+ * // returns { sum: 0.25, count: 1 }
+ * ```
  */
 export class Histogram {
   #buckets = new Map<number, number>();
@@ -137,13 +166,28 @@ export interface WritePrometheusOptions {
   exposeMetadata?: boolean;
 }
 
-/** Returns the family name of a metric identity: the text before `{`. */
+/**
+ * Returns the family name of a metric identity: the text before `{`.
+ *
+ * @example
+ * ```ts
+ * metricFamily('vm_promscrape_scrapes_total{status_code="200"}'); // "vm_promscrape_scrapes_total"
+ * ```
+ */
 export function metricFamily(id: string): string {
   const i = id.indexOf("{");
   return i < 0 ? id : id.slice(0, i);
 }
 
-/** Writes the `# HELP` and `# TYPE` lines of a metric family, as VictoriaMetrics does (empty help). */
+/**
+ * Writes the `# HELP` and `# TYPE` lines of a metric family, as VictoriaMetrics does (empty help).
+ *
+ * @example
+ * ```ts
+ * metadataLines("vm_promscrape_scrapes_total", "counter");
+ * // "# HELP vm_promscrape_scrapes_total\n# TYPE vm_promscrape_scrapes_total counter\n"
+ * ```
+ */
 export function metadataLines(family: string, type: string): string {
   return `# HELP ${family}\n# TYPE ${family} ${type}\n`;
 }
@@ -180,7 +224,19 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A set of named metrics. */
+/**
+ * A set of named metrics, created on first use and written in the Prometheus text format.
+ *
+ * @example
+ * ```ts
+ * const r = new MetricsRegistry();
+ * r.histogram("vmagent_remotewrite_duration_seconds").update(0.25);
+ * r.writePrometheus();
+ * // 'vmagent_remotewrite_duration_seconds_bucket{vmrange="2.448e-01...2.783e-01"} 1\n' +
+ * // "vmagent_remotewrite_duration_seconds_sum 0.25\n" +
+ * // "vmagent_remotewrite_duration_seconds_count 1\n"
+ * ```
+ */
 export class MetricsRegistry {
   #metrics = new Map<string, Metric>();
   #writers: (() => string)[] = [];
@@ -280,5 +336,12 @@ export class MetricsRegistry {
   }
 }
 
-/** The process-wide registry behind `/metrics`. */
+/**
+ * The process-wide registry behind `/metrics`.
+ *
+ * @example
+ * ```ts
+ * metrics.counter('vmagent_http_requests_total{path="/targets"}').inc();
+ * ```
+ */
 export const metrics: MetricsRegistry = new MetricsRegistry();

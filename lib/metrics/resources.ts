@@ -80,7 +80,15 @@ export function readMemoryLimit(opts: { totalMemory: number; fs?: ProcFs }): num
   return usable(limit) ? limit : total;
 }
 
-/** Parses cgroup v2 `cpu.max` (`quota period`, or `max ...`) into a CPU count; -1 for no quota. */
+/**
+ * Parses cgroup v2 `cpu.max` (`quota period`, or `max ...`) into a CPU count; -1 for no quota.
+ *
+ * @example
+ * ```ts
+ * parseCPUMax("150000 100000\n"); // 1.5
+ * parseCPUMax("max 100000"); // -1
+ * ```
+ */
 export function parseCPUMax(text: string): number {
   const [quota, period = "100000"] = text.trim().split(" ");
   if (quota === "max") return -1;
@@ -89,7 +97,15 @@ export function parseCPUMax(text: string): number {
   return Number.isFinite(q) && p > 0 ? q / p : -1;
 }
 
-/** Counts CPUs in a `/sys/devices/system/cpu/online` list such as `0-3,6`; -1 when malformed. */
+/**
+ * Counts CPUs in a `/sys/devices/system/cpu/online` list such as `0-3,6`; -1 when malformed.
+ *
+ * @example
+ * ```ts
+ * countCPUList("0-3,6\n"); // 5
+ * countCPUList("n/a"); // -1
+ * ```
+ */
 export function countCPUList(text: string): number {
   let n = 0;
   for (const part of text.trim().split(",")) {
@@ -104,6 +120,16 @@ export function countCPUList(text: string): number {
  * Returns the CPU quota of the process (possibly fractional): cgroup v1
  * `cpu.cfs_quota_us / cpu.cfs_period_us`, else cgroup v2 `cpu.max` over the
  * hierarchy, else the online CPU count; -1 when nothing is known.
+ *
+ * @example
+ * ```ts
+ * readCPUQuota(); // e.g. 1.5 under a cgroup v2 `cpu.max` of "150000 100000"
+ * const fs = {
+ *   readTextFile: (p: string) => p === "/sys/devices/system/cpu/online" ? "0-3\n" : undefined,
+ *   countDirEntries: () => undefined,
+ * };
+ * readCPUQuota({ fs }); // 4 (no cgroup quota: the online CPUs)
+ * ```
  */
 export function readCPUQuota(opts: { fs?: ProcFs } = {}): number {
   const fs = opts.fs ?? REAL_PROC_FS;

@@ -14,7 +14,18 @@ export type RecordRead =
   | { kind: "damaged"; reason: string }
   | { kind: "missing"; reason: string };
 
-/** See the module docs. */
+/**
+ * Reads block records from a queue's chunk files, keeping the current chunk open
+ * across sequential reads; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const r = new ChunkReader({ dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 });
+ * r.read(0, 11); // { kind: "block", data: Uint8Array [1, 2, 3] } for a 3-byte record at 0
+ * r.read(1024, 2000); // { kind: "missing", reason: "cannot open it for reading: ..." }
+ * r.close();
+ * ```
+ */
 export class ChunkReader {
   readonly #g: Geometry;
   readonly #header = new Uint8Array(8);

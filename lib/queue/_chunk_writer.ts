@@ -8,7 +8,21 @@
 import { writeAll } from "./_files.ts";
 import { chunkPath, type Geometry, recordHeader } from "./_chunks.ts";
 
-/** See the module docs. */
+/**
+ * Appends length-prefixed block records to the current chunk file of a queue and
+ * opens the next chunk when asked; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const g = { dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 };
+ * const f = Deno.openSync("/tmp/q/0000000000000000", { read: true, write: true, create: true });
+ * const w = new ChunkWriter(g, f, 0, 0);
+ * w.append(new Uint8Array([1, 2, 3])); // 0 (the record's offset)
+ * w.append(new Uint8Array([4, 5])); // 11 (8-byte header + 3 bytes later)
+ * w.sync();
+ * w.close();
+ * ```
+ */
 export class ChunkWriter {
   readonly #g: Geometry;
   #file: Deno.FsFile;

@@ -31,17 +31,40 @@ export interface Geometry {
   validate?: (block: Uint8Array) => boolean;
 }
 
-/** Start offset of the chunk holding `offset`. */
+/**
+ * Rounds a global offset down to the start of the chunk file that holds it.
+ *
+ * @example
+ * ```ts
+ * chunkStart({ dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 }, 2500); // 2048
+ * ```
+ */
 export function chunkStart(g: Geometry, offset: number): number {
   return offset - (offset % g.chunkSize);
 }
 
-/** Path of the chunk file starting at `offset`. */
+/**
+ * Builds the path of the chunk file that starts at global `offset`.
+ *
+ * @example
+ * ```ts
+ * chunkPath({ dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 }, 2048); // "/tmp/q/0000000000000800"
+ * ```
+ */
 export function chunkPath(g: Geometry, offset: number): string {
   return join(g.dir, chunkName(offset));
 }
 
-/** Reads the 8-byte big-endian record length (huge values come back as MAX_SAFE_INTEGER). */
+/**
+ * Decodes the 8-byte big-endian length that starts a record; values above 2^53
+ * come back as `Number.MAX_SAFE_INTEGER`, so that any size check rejects them.
+ *
+ * @example
+ * ```ts
+ * recordLength(new Uint8Array([0, 0, 0, 0, 0, 0, 1, 44])); // 300
+ * recordLength(new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0])); // 9007199254740991
+ * ```
+ */
 export function recordLength(header: Uint8Array): number {
   const v = new DataView(header.buffer, header.byteOffset, 8);
   const hi = v.getUint32(0);
@@ -49,7 +72,14 @@ export function recordLength(header: Uint8Array): number {
   return hi > 0x1fffff ? Number.MAX_SAFE_INTEGER : hi * 4294967296 + lo;
 }
 
-/** Writes an 8-byte big-endian record length. */
+/**
+ * Encodes a record length as the 8-byte big-endian header written before a block.
+ *
+ * @example
+ * ```ts
+ * recordHeader(300); // Uint8Array [0, 0, 0, 0, 0, 0, 1, 44]
+ * ```
+ */
 export function recordHeader(length: number): Uint8Array {
   const h = new Uint8Array(8);
   const v = new DataView(h.buffer);
@@ -61,6 +91,15 @@ export function recordHeader(length: number): Uint8Array {
 /**
  * Walks the records of a chunk file from local offset `from` (a record start) and
  * returns where the last valid one ends, reading at most `maxRecords` records.
+ * A record is valid when its length is in 1..`maxBlock`, it lies within `size`,
+ * and `g.validate` (if any) accepts it; an unreadable file gives 0.
+ *
+ * @example
+ * ```ts
+ * const g = { dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 };
+ * // a chunk holding two 3-byte records followed by a torn header:
+ * scanValidEnd(g, "/tmp/q/0000000000000000", 0, 26); // 22
+ * ```
  */
 export function scanValidEnd(
   g: Geometry,
@@ -143,7 +182,18 @@ export interface OpenedQueue {
   writer: Deno.FsFile;
 }
 
-/** Reads (or rebuilds) the metadata, removes misplaced chunks and repairs the writer chunk. */
+/**
+ * Reads (or rebuilds) the metadata, removes misplaced chunks and repairs the writer
+ * chunk, then returns the offsets and the writer chunk opened at its end.
+ *
+ * @example
+ * ```ts
+ * const g = { dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 };
+ * const { readerOffset, writerOffset, writer } = openAndRepair(g, "1:secret-url");
+ * // on an empty folder: readerOffset 0, writerOffset 0, writer = "/tmp/q/0000000000000000"
+ * writer.close();
+ * ```
+ */
 export function openAndRepair(g: Geometry, name: string): OpenedQueue {
   let mi: Metainfo | undefined;
   let miError = "";

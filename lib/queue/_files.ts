@@ -6,11 +6,34 @@
  * @module
  */
 
-/** Name of the queue's metadata file (vmagent's `metainfo.json`). */
+/**
+ * Name of the file holding a queue's reader and writer offsets (vmagent's `metainfo.json`).
+ *
+ * @example
+ * ```ts
+ * const mi = readMetainfo(join("/tmp/q", METAINFO_FILENAME)); // reads "/tmp/q/metainfo.json"
+ * ```
+ */
 export const METAINFO_FILENAME = "metainfo.json";
-/** Name of the lock file that keeps two processes off one queue (vmagent's `flock.lock`). */
+/**
+ * Name of the lock file that keeps two processes off one queue (vmagent's `flock.lock`).
+ *
+ * @example
+ * ```ts
+ * const lock = Deno.openSync(join("/tmp/q", FLOCK_FILENAME), { read: true, write: true, create: true });
+ * lock.tryLockSync(true); // false when another process has the queue open
+ * ```
+ */
 export const FLOCK_FILENAME = "flock.lock";
-/** Chunk files are named by their global offset in 16 upper-case hex digits. */
+/**
+ * Matches a chunk file name: its global offset in 16 upper-case hex digits.
+ *
+ * @example
+ * ```ts
+ * CHUNK_NAME_RE.test("0000000020000080"); // true
+ * CHUNK_NAME_RE.test("20000080"); // false (not padded)
+ * ```
+ */
 export const CHUNK_NAME_RE = /^[0-9A-F]{16}$/;
 
 /** The content of `metainfo.json`, with vmagent's field names. */
@@ -20,12 +43,27 @@ export interface Metainfo {
   WriterOffset: number;
 }
 
-/** Returns the chunk file name for a global offset. */
+/**
+ * Formats a global offset as a chunk file name (16 upper-case hex digits).
+ *
+ * @example
+ * ```ts
+ * chunkName(536871040); // "0000000020000080"
+ * ```
+ */
 export function chunkName(offset: number): string {
   return offset.toString(16).toUpperCase().padStart(16, "0");
 }
 
-/** Joins a folder and a file name. */
+/**
+ * Joins a folder and a file name with exactly one `/` between them.
+ *
+ * @example
+ * ```ts
+ * join("/tmp/q", "flock.lock"); // "/tmp/q/flock.lock"
+ * join("/tmp/q/", "flock.lock"); // "/tmp/q/flock.lock"
+ * ```
+ */
 export function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
@@ -33,6 +71,12 @@ export function join(dir: string, name: string): string {
 /**
  * Reads and checks `metainfo.json`. Returns undefined when it does not exist;
  * throws an Error naming the problem when it is unreadable or inconsistent.
+ *
+ * @example
+ * ```ts
+ * readMetainfo("/tmp/q/metainfo.json");
+ * // { Name: "1:secret-url", ReaderOffset: 0, WriterOffset: 1032 }, or undefined if missing
+ * ```
  */
 export function readMetainfo(path: string): Metainfo | undefined {
   let text: string;
@@ -66,7 +110,15 @@ export function readMetainfo(path: string): Metainfo | undefined {
 
 const encoder = new TextEncoder();
 
-/** Writes `metainfo.json` atomically; `sync` adds fsync of the data and of the folder. */
+/**
+ * Writes `metainfo.json` atomically; `sync` adds fsync of the data and of the folder.
+ *
+ * @example
+ * ```ts
+ * writeMetainfo("/tmp/q", { Name: "1:secret-url", ReaderOffset: 0, WriterOffset: 1032 }, true);
+ * // /tmp/q/metainfo.json now holds {"Name":"1:secret-url","ReaderOffset":0,"WriterOffset":1032}
+ * ```
+ */
 export function writeMetainfo(dir: string, mi: Metainfo, sync: boolean): void {
   const path = join(dir, METAINFO_FILENAME);
   const tmp = `${path}.tmp`;
@@ -81,7 +133,16 @@ export function writeMetainfo(dir: string, mi: Metainfo, sync: boolean): void {
   if (sync) syncDir(dir);
 }
 
-/** fsyncs a folder so that renames and new files in it survive a power loss. */
+/**
+ * fsyncs a folder so that renames and new files in it survive a power loss;
+ * file systems that refuse it are silently tolerated.
+ *
+ * @example
+ * ```ts
+ * Deno.renameSync("/tmp/q/metainfo.json.tmp", "/tmp/q/metainfo.json");
+ * syncDir("/tmp/q"); // the rename is now durable
+ * ```
+ */
 export function syncDir(dir: string): void {
   try {
     const d = Deno.openSync(dir, { read: true });
@@ -95,13 +156,32 @@ export function syncDir(dir: string): void {
   }
 }
 
-/** Writes all of `data` at the file's position. */
+/**
+ * Writes all of `data` at the file's position, looping over short writes.
+ *
+ * @example
+ * ```ts
+ * const f = Deno.openSync("/tmp/q/0000000000000000", { write: true, create: true });
+ * writeAll(f, new Uint8Array([1, 2, 3])); // the file position advances by 3
+ * f.close();
+ * ```
+ */
 export function writeAll(f: Deno.FsFile, data: Uint8Array): void {
   let off = 0;
   while (off < data.length) off += f.writeSync(data.subarray(off));
 }
 
-/** Reads into `buf` until it is full or the file ends; returns the number of bytes read. */
+/**
+ * Reads into `buf` until it is full or the file ends; returns the number of bytes read.
+ *
+ * @example
+ * ```ts
+ * const f = Deno.openSync("/tmp/q/0000000000000000", { read: true });
+ * const header = new Uint8Array(8);
+ * readFull(f, header); // 8, or fewer when the file ends first
+ * f.close();
+ * ```
+ */
 export function readFull(f: Deno.FsFile, buf: Uint8Array): number {
   let off = 0;
   while (off < buf.length) {
@@ -112,7 +192,16 @@ export function readFull(f: Deno.FsFile, buf: Uint8Array): number {
   return off;
 }
 
-/** Returns the size of the file at `path`, or -1 when it does not exist. */
+/**
+ * Returns the size of the file at `path` in bytes, or -1 when it cannot be stat'ed
+ * (most often: it does not exist).
+ *
+ * @example
+ * ```ts
+ * fileSize("/tmp/q/0000000000000000"); // e.g. 1032
+ * fileSize("/tmp/q/no-such-file"); // -1
+ * ```
+ */
 export function fileSize(path: string): number {
   try {
     return Deno.statSync(path).size;
@@ -121,7 +210,14 @@ export function fileSize(path: string): number {
   }
 }
 
-/** Removes a file, ignoring a missing one. */
+/**
+ * Removes a file; a missing one is not an error, other failures are thrown.
+ *
+ * @example
+ * ```ts
+ * removeFile("/tmp/q/metainfo.json.tmp"); // no-op when it is already gone
+ * ```
+ */
 export function removeFile(path: string): void {
   try {
     Deno.removeSync(path);

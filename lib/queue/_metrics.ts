@@ -19,12 +19,31 @@ export interface QueueMetrics {
   unregister(): void;
 }
 
-/** Escapes a label value for the Prometheus text format. */
+/**
+ * Escapes backslashes, double quotes and newlines in a label value for the
+ * Prometheus text format.
+ *
+ * @example
+ * ```ts
+ * escapeLabelValue('say "hi"'); // the text: say \"hi\"
+ * escapeLabelValue("a\\b"); // the text: a\\b
+ * ```
+ */
 export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-/** Creates (or finds) the metrics of the queue at `path` named `name`. */
+/**
+ * Creates (or finds) the `vm_persistentqueue_*` counters of the queue at `path`
+ * named `name`, and (re)registers its `vm_persistentqueue_bytes_pending` gauge.
+ *
+ * @example
+ * ```ts
+ * const m = queueMetrics(metrics, "/tmp/q", "1:secret-url", () => q.pendingBytes);
+ * m.blocksWritten.inc(); // vm_persistentqueue_blocks_written_total{path="/tmp/q",name="1:secret-url"} 1
+ * m.unregister(); // drops the pending-bytes gauge on close
+ * ```
+ */
 export function queueMetrics(
   registry: MetricsRegistry,
   path: string,

@@ -48,7 +48,19 @@ class Lease implements QueueLease {
   }
 }
 
-/** See the module docs. */
+/**
+ * A bounded in-memory queue of blocks backed by a {@linkcode FileQueue} that takes
+ * over when memory is full or readers stall; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const fq = FastQueue.open("/tmp/q", { name: "1:secret-url", maxInmemoryBlocks: 100 });
+ * fq.tryWriteBlock(new Uint8Array([1])); // true; fq.inmemoryBlocks === 1
+ * const lease = await fq.read(); // { block: Uint8Array [1] }
+ * if (lease !== null) fq.ack(lease); // sent: it will not be written back
+ * fq.close();
+ * ```
+ */
 export class FastQueue {
   readonly #pq: FileQueue;
   readonly #capacity: number;

@@ -42,9 +42,23 @@ import { type QueueMetrics, queueMetrics } from "./_metrics.ts";
 
 const log = getLogger("persistentqueue");
 
-/** The largest block the queue stores (vmagent's `MaxBlockSize`, 32 MiB). */
+/**
+ * The largest block the queue stores (vmagent's `MaxBlockSize`, 32 MiB).
+ *
+ * @example
+ * ```ts
+ * if (block.length > MAX_BLOCK_SIZE) throw new RangeError("block too big"); // 33554432 bytes
+ * ```
+ */
 export const MAX_BLOCK_SIZE = 32 * 1024 * 1024;
-/** vmagent's chunk file size: room for 16 maximum-size records. */
+/**
+ * vmagent's chunk file size: room for 16 maximum-size records (536871040 bytes).
+ *
+ * @example
+ * ```ts
+ * const chunkFileSize = options.chunkFileSize ?? DEFAULT_CHUNK_FILE_SIZE; // 536871040
+ * ```
+ */
 export const DEFAULT_CHUNK_FILE_SIZE = (MAX_BLOCK_SIZE + 8) * 16;
 /** An empty queue whose offset passed this many bytes starts again at offset 0. */
 const RESET_THRESHOLD = 16 * 1024 * 1024;
@@ -76,7 +90,20 @@ export interface QueueBlock {
   offset: number;
 }
 
-/** A persistent queue of blocks in one folder; see the module docs. */
+/**
+ * A persistent queue of blocks in one folder, in vmagent's on-disk format; blocks
+ * read stay on disk until acknowledged. See the module docs.
+ *
+ * @example
+ * ```ts
+ * const q = FileQueue.open("/tmp/q", { name: "1:secret-url" });
+ * q.write(new Uint8Array([1, 2, 3])); // 0 (record offset)
+ * q.write(new Uint8Array([4])); // 11
+ * const b = q.read()!; // { data: Uint8Array [1, 2, 3], offset: 0 }
+ * q.ack(b.offset);
+ * q.close(); // metainfo.json: {"Name":"1:secret-url","ReaderOffset":11,"WriterOffset":20}
+ * ```
+ */
 export class FileQueue {
   /** The folder. */
   readonly dir: string;

@@ -8,7 +8,17 @@
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: false });
 
-/** Number of bytes of `v` (a non-negative integer below 2^64 given as a number) as a varint. */
+/**
+ * Counts the bytes `v` (a non-negative integer below 2^64 given as a number) takes
+ * as a protobuf varint.
+ *
+ * @example
+ * ```ts
+ * varintSize(127); // 1
+ * varintSize(300); // 2
+ * varintSize(2 ** 32); // 5
+ * ```
+ */
 export function varintSize(v: number): number {
   if (v < 0x80) return 1;
   if (v < 0x4000) return 2;
@@ -23,12 +33,29 @@ export function varintSize(v: number): number {
   return n;
 }
 
-/** Size of an int64 field value: negative values take 10 bytes (two's complement). */
+/**
+ * Counts the bytes an int64 field value takes: negative values always take 10
+ * (two's complement), others as {@linkcode varintSize}.
+ *
+ * @example
+ * ```ts
+ * int64Size(1700000000000); // 6
+ * int64Size(-1); // 10
+ * ```
+ */
 export function int64Size(v: number): number {
   return v < 0 ? 10 : varintSize(v);
 }
 
-/** Writes a non-negative varint at `p`; returns the next position. */
+/**
+ * Writes a non-negative varint at `p`; returns the next position.
+ *
+ * @example
+ * ```ts
+ * const buf = new Uint8Array(10);
+ * writeVarint(buf, 0, 300); // 2; buf starts with 0xac 0x02
+ * ```
+ */
 export function writeVarint(buf: Uint8Array, p: number, v: number): number {
   while (v >= 0x80) {
     buf[p++] = (v & 0x7f) | 0x80;
@@ -38,7 +65,16 @@ export function writeVarint(buf: Uint8Array, p: number, v: number): number {
   return p;
 }
 
-/** Writes an int64 (negative numbers as 10-byte two's complement). */
+/**
+ * Writes an int64 varint at `p` (negative numbers as 10-byte two's complement);
+ * returns the next position.
+ *
+ * @example
+ * ```ts
+ * const buf = new Uint8Array(10);
+ * writeInt64(buf, 0, -1); // 10; buf is nine 0xff bytes then 0x01
+ * ```
+ */
 export function writeInt64(buf: Uint8Array, p: number, v: number): number {
   if (v >= 0) return writeVarint(buf, p, v);
   let u = BigInt.asUintN(64, BigInt(Math.trunc(v)));
@@ -57,6 +93,13 @@ const scratch = new DataView(new ArrayBuffer(8));
  * 0x7ff0000000000002, or the same with the quiet bit set (0x7ff8000000000002),
  * which is what V8 leaves after it "silences" the signaling NaN (double arrays,
  * some optimized code paths).
+ *
+ * @example
+ * ```ts
+ * isStaleMarker(STALE_NAN); // true
+ * isStaleMarker(NaN); // false (an ordinary NaN)
+ * isStaleMarker(1); // false
+ * ```
  */
 export function isStaleMarker(v: number): boolean {
   if (v === v) return false;
@@ -68,6 +111,12 @@ export function isStaleMarker(v: number): boolean {
 /**
  * Writes a little-endian double at `p`; a staleness marker is written with its exact
  * bits (02 00 00 00 00 00 f0 7f) even if V8 quieted it on the way.
+ *
+ * @example
+ * ```ts
+ * const view = new DataView(new ArrayBuffer(8));
+ * writeDouble(view, 0, STALE_NAN); // bytes: 02 00 00 00 00 00 f0 7f
+ * ```
  */
 export function writeDouble(view: DataView, p: number, v: number): void {
   if (v === v || !isStaleMarker(v)) {
@@ -78,7 +127,17 @@ export function writeDouble(view: DataView, p: number, v: number): void {
   view.setUint32(p + 4, 0x7ff00000, true);
 }
 
-/** UTF-8 byte length of `s` (lone surrogates count 3 bytes, as TextEncoder writes U+FFFD). */
+/**
+ * Counts the UTF-8 bytes of `s` without encoding it (lone surrogates count 3 bytes,
+ * as TextEncoder writes U+FFFD for them).
+ *
+ * @example
+ * ```ts
+ * utf8Length("up"); // 2
+ * utf8Length("héllo"); // 6
+ * utf8Length("😀"); // 4
+ * ```
+ */
 export function utf8Length(s: string): number {
   const n = s.length;
   let len = n;
@@ -102,7 +161,16 @@ export function utf8Length(s: string): number {
   return len;
 }
 
-/** Writes `s` (whose UTF-8 length is `byteLen`) at `p`; returns the next position. */
+/**
+ * Writes `s` (whose UTF-8 length is `byteLen`, from {@linkcode utf8Length}) at `p`,
+ * copying char codes directly when it is ASCII; returns the next position.
+ *
+ * @example
+ * ```ts
+ * const buf = new Uint8Array(8);
+ * writeString(buf, 1, "hé", utf8Length("hé")); // 4; buf[1..4] = 68 c3 a9
+ * ```
+ */
 export function writeString(buf: Uint8Array, p: number, s: string, byteLen: number): number {
   const n = s.length;
   if (byteLen === n) {
@@ -113,7 +181,19 @@ export function writeString(buf: Uint8Array, p: number, s: string, byteLen: numb
   return p + byteLen;
 }
 
-/** Thrown when protobuf input is malformed. */
+/**
+ * Thrown when protobuf input is malformed; the message starts with
+ * "cannot unmarshal WriteRequest: ".
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Reader(new Uint8Array([0x80])).varint();
+ * } catch (e) {
+ *   e instanceof ProtobufError; // true; message "cannot unmarshal WriteRequest: unexpected end of data"
+ * }
+ * ```
+ */
 export class ProtobufError extends Error {
   constructor(reason: string) {
     super(`cannot unmarshal WriteRequest: ${reason}`);
@@ -121,7 +201,19 @@ export class ProtobufError extends Error {
   }
 }
 
-/** A cursor over protobuf bytes. */
+/**
+ * A cursor over protobuf bytes that decodes varints, doubles, length-delimited
+ * fields and strings, throwing {@linkcode ProtobufError} on truncated input.
+ *
+ * @example
+ * ```ts
+ * const r = new Reader(new Uint8Array([0xac, 0x02, 0x0a, 0x03, 0x61, 0x62, 0x63]));
+ * r.varint(); // 300
+ * r.varint(); // 10: field 1, wire type 2
+ * const end = r.lengthDelimitedEnd(); // 7
+ * r.string(r.pos, end); // "abc"
+ * ```
+ */
 export class Reader {
   pos: number;
   readonly buf: Uint8Array;

@@ -41,6 +41,7 @@ export interface PipelineCommon {
   maxInmemoryBlocks: number;
   shutdownTimeout: number;
   extraLabels: readonly Label[];
+  /** Chunk file size of the on-disk queue. @default DEFAULT_CHUNK_FILE_SIZE */
   chunkFileSize?: number;
   /** Largest block the on-disk queue takes (32 MiB, or less with tiny test chunks). */
   queueMaxBlockSize: number;
@@ -52,7 +53,19 @@ export interface PipelineCommon {
   blockSizeRows: ReturnType<MetricsRegistry["histogram"]>;
 }
 
-/** One URL's pipeline; see the module docs. */
+/**
+ * Everything behind one `-remoteWrite.url`: relabels, batches and compresses the
+ * series it is given, queues the blocks (memory + disk) and runs `queues` senders.
+ *
+ * @example
+ * ```ts
+ * // RemoteWrite builds one per URL:
+ * const dir = "/data/persistent-queue/1_0123456789ABCDEF";
+ * const p = new UrlPipeline(u, dir, "1:secret-url", 2, 0, client, common);
+ * p.tryPush(series); // false only when a stateless queue is full
+ * await p.close(); // unsent blocks are written to the queue folder
+ * ```
+ */
 export class UrlPipeline {
   readonly sanitizedURL: string;
   readonly queueDir: string;

@@ -99,7 +99,10 @@ export interface RemoteWriteOptions {
   shutdownTimeout?: number;
   /** Memory for in-memory queues (vmagent's `memory.Allowed()`). @default 60 % of system memory */
   memoryAllowed?: number;
-  /** In-memory queue capacity in blocks per URL; overrides the value derived from memory. */
+  /**
+   * In-memory queue capacity in blocks per URL; overrides the value derived from memory.
+   * @default memoryAllowed / URLs / maxRowsPerBlock / 100, kept within 2 .. 100 × queues
+   */
   maxInmemoryBlocks?: number;
   /** CPU count for defaults. @default navigator.hardwareConcurrency */
   cpus?: number;
@@ -119,7 +122,17 @@ export interface RemoteWriteOptions {
   stdout?: (text: string) => void;
 }
 
-/** Parses `-remoteWrite.headers` (`Name1:value1^^Name2:value2`) into pairs, trimming spaces. */
+/**
+ * Parses `-remoteWrite.headers` (`Name1:value1^^Name2:value2`) into pairs, trimming
+ * spaces; throws an Error naming the item that has no `:`.
+ *
+ * @example
+ * ```ts
+ * parseHeaders("X-Scope-OrgID: team1^^Authorization:Bearer abc");
+ * // [["X-Scope-OrgID", "team1"], ["Authorization", "Bearer abc"]]
+ * parseHeaders(""); // []
+ * ```
+ */
 export function parseHeaders(value: string): [string, string][] {
   if (value === "") return [];
   const out: [string, string][] = [];
@@ -133,7 +146,17 @@ export function parseHeaders(value: string): [string, string][] {
   return out;
 }
 
-/** The HTTP client config a URL's auth, TLS and proxy flags describe. */
+/**
+ * Builds the HTTP client config a URL's auth, TLS and proxy flags describe (basic
+ * auth wins over a bearer token file, which wins over a bearer token); throws when
+ * `proxyURL` has no scheme.
+ *
+ * @example
+ * ```ts
+ * urlClientConfig({ url: "http://vm:8428/api/v1/write", bearerToken: "t" });
+ * // { headers: [], followRedirects: true, bearerToken: "t" }
+ * ```
+ */
 export function urlClientConfig(u: RemoteWriteURLOptions): HTTPClientConfig {
   const cfg: HTTPClientConfig = { headers: [], followRedirects: true };
   if (

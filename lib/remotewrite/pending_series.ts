@@ -27,7 +27,10 @@ export interface PendingSeriesOptions {
   maxBlockSize?: number;
   /** Largest compressed block the queue takes; bigger ones are split. @default MAX_BLOCK_SIZE */
   maxQueueBlockSize?: number;
-  /** Applied to each value before encoding (`-remoteWrite.significantFigures`, `roundDigits`). */
+  /**
+   * Applied to each value before encoding (`-remoteWrite.significantFigures`, `roundDigits`).
+   * @default undefined (values are encoded unchanged)
+   */
   adjustValue?: (v: number) => number;
   /** Takes a finished block (which it then owns); false when the queue refuses it. */
   pushBlock: (block: Uint8Array) => boolean;
@@ -41,7 +44,21 @@ export interface PendingSeriesOptions {
 /** Sent blocks kept for reuse. */
 const MAX_FREE_BLOCKS = 8;
 
-/** See the module docs. */
+/**
+ * The batch of one remote write URL: encodes series into a `WriteRequest` and hands
+ * snappy blocks to `pushBlock` when it is full or flushed; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const ps = new PendingSeries({ maxRowsPerBlock: 10000, pushBlock: (b) => fq.tryWriteBlock(b), log });
+ * ps.tryPush([{
+ *   labels: [{ name: "__name__", value: "up" }],
+ *   samples: [{ value: 1, timestamp: 1700000000000 }],
+ * }]);
+ * ps.sampleCount; // 1
+ * ps.tryFlush(); // true: one snappy block went to pushBlock, the batch is empty again
+ * ```
+ */
 export class PendingSeries {
   readonly #b: WriteRequestBuilder;
   readonly #maxRows: number;

@@ -6,7 +6,15 @@
  */
 import { xxhash64Hex } from "../util/xxhash64.ts";
 
-/** The folder under `-remoteWrite.tmpDataPath` that holds the queues. */
+/**
+ * Name of the folder under `-remoteWrite.tmpDataPath` that holds the per-URL queues.
+ *
+ * @example
+ * ```ts
+ * `${tmpDataPath}/${PERSISTENT_QUEUE_DIRNAME}/${queueDirName(0, url)}`;
+ * // "vmagent-remotewrite-data/persistent-queue/1_<16 hex digits>"
+ * ```
+ */
 export const PERSISTENT_QUEUE_DIRNAME = "persistent-queue";
 
 /**
@@ -22,7 +30,15 @@ export function sanitizedURL(index: number, url: string, showURL: boolean): stri
   return showURL ? `${index + 1}:${url}` : `${index + 1}:secret-url`;
 }
 
-/** The URL without its query string and fragment, as vmagent hashes it (user info kept). */
+/**
+ * Cuts the query string and fragment off a URL, as vmagent does before hashing it
+ * (user info is kept).
+ *
+ * @example
+ * ```ts
+ * urlWithoutQuery("http://u:p@vm:8428/api/v1/write?extra_label=a=b#x"); // "http://u:p@vm:8428/api/v1/write"
+ * ```
+ */
 export function urlWithoutQuery(url: string): string {
   let s = url;
   const hash = s.indexOf("#");

@@ -8,7 +8,16 @@
 import type { Counter } from "../metrics/registry.ts";
 import { type Clock, sleep } from "../util/clock.ts";
 
-/** See the module docs. */
+/**
+ * Limits the bytes sent per second (`-remoteWrite.rateLimit`): callers take from a
+ * budget refilled each second and wait, one at a time, while it is spent.
+ *
+ * @example
+ * ```ts
+ * const rl = new RateLimiter(1_000_000, realClock); // 1 MB/s
+ * await rl.register(block.length, stopSignal); // resolves at once while budget remains
+ * ```
+ */
 export class RateLimiter {
   readonly #limit: number;
   readonly #clock: Clock;

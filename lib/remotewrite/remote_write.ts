@@ -63,7 +63,18 @@ function systemMemory(): number {
   }
 }
 
-/** See the module docs. */
+/**
+ * The remote write {@linkcode Sink}: applies global relabeling, then copies series
+ * to every URL's queue without waiting (or prints them with no URL); see the module docs.
+ *
+ * @example
+ * ```ts
+ * const rw = await RemoteWrite.open({ urls: [{ url: "http://127.0.0.1:8428/api/v1/write" }] });
+ * rw.urls; // [{ sanitizedURL: "1:secret-url", queueDir: "vmagent-remotewrite-data/persistent-queue/1_…" }]
+ * rw.push(series); // true unless a blocked URL dropped samples
+ * await rw.close();
+ * ```
+ */
 export class RemoteWrite implements EncodedSink {
   readonly #pipelines: UrlPipeline[];
   readonly #stdout: StdoutSink | undefined;

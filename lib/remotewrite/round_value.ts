@@ -49,7 +49,15 @@ export function roundToDecimalDigits(v: number, digits: number): number {
 
 /**
  * Returns the value adjustment for a URL's rounding flags, or undefined when both
- * are off (so the encoder skips the call).
+ * are off (so the encoder skips the call). NaNs, staleness markers included, pass
+ * through unchanged.
+ *
+ * @example
+ * ```ts
+ * valueAdjuster(0, 100); // undefined: both flags at their "off" defaults
+ * valueAdjuster(3, 100)!(123456); // 123000
+ * valueAdjuster(0, 2)!(1.236); // 1.24
+ * ```
  */
 export function valueAdjuster(
   significantFigures: number,

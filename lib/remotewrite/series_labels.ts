@@ -73,6 +73,16 @@ export function relabelSeries(
 /**
  * Returns the series with `extra` labels set: an existing label of the same name
  * gets the new value in place, others are appended (vmagent HEAD, per URL at the end).
+ * The input series and label arrays are not modified.
+ *
+ * @example
+ * ```ts
+ * withExtraLabels(
+ *   [{ labels: [{ name: "__name__", value: "up" }, { name: "dc", value: "us" }], samples }],
+ *   [{ name: "dc", value: "eu" }, { name: "env", value: "prod" }],
+ * );
+ * // [{ labels: [__name__="up", dc="eu", env="prod"], samples }]
+ * ```
  */
 export function withExtraLabels(
   series: readonly TimeSeries[],
@@ -98,7 +108,14 @@ export function withExtraLabels(
   return out;
 }
 
-/** Number of samples in `series`. */
+/**
+ * Adds up the samples of all `series`.
+ *
+ * @example
+ * ```ts
+ * countSamples([{ labels, samples: [{ value: 1, timestamp: 1 }, { value: 2, timestamp: 2 }] }]); // 2
+ * ```
+ */
 export function countSamples(series: readonly TimeSeries[]): number {
   let n = 0;
   for (let i = 0; i < series.length; i++) n += series[i].samples.length;

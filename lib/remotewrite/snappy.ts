@@ -20,7 +20,14 @@ const TAG_LITERAL = 0;
 const TAG_COPY1 = 1;
 const TAG_COPY2 = 2;
 
-/** Returns the worst-case compressed size of `n` input bytes. */
+/**
+ * Returns the worst-case compressed size of `n` input bytes, for sizing the output buffer.
+ *
+ * @example
+ * ```ts
+ * snappyMaxCompressedLength(1000); // 1198
+ * ```
+ */
 export function snappyMaxCompressedLength(n: number): number {
   return 32 + n + Math.floor(n / 6);
 }
@@ -197,7 +204,19 @@ function compressFragment(
   return d;
 }
 
-/** Thrown for a block that is not valid snappy. */
+/**
+ * Thrown for a block that is not valid snappy (or too big to decode); the message
+ * starts with "snappy: ".
+ *
+ * @example
+ * ```ts
+ * try {
+ *   snappyDecompress(body, { maxLength: 32 * 1024 * 1024 });
+ * } catch (e) {
+ *   if (e instanceof SnappyError) return new Response(e.message, { status: 400 });
+ * }
+ * ```
+ */
 export class SnappyError extends Error {
   constructor(reason: string) {
     super(`snappy: ${reason}`);
@@ -205,7 +224,17 @@ export class SnappyError extends Error {
   }
 }
 
-/** Reads the uncompressed length from the block header; throws {@linkcode SnappyError} when corrupt. */
+/**
+ * Reads the uncompressed length from the block header without decoding the block;
+ * throws {@linkcode SnappyError} when the header is corrupt.
+ *
+ * @example
+ * ```ts
+ * snappyDecodedLength(snappyCompress(new Uint8Array(100))); // 100
+ * snappyDecodedLength(new Uint8Array([0x80]));
+ * // throws SnappyError "snappy: corrupt input: bad length header"
+ * ```
+ */
 export function snappyDecodedLength(src: Uint8Array): number {
   return readHeader(src)[0];
 }
@@ -228,6 +257,14 @@ function readHeader(src: Uint8Array): [number, number] {
 /**
  * Decompresses a snappy block. Throws {@linkcode SnappyError} on corrupt input
  * or when the decoded length exceeds `maxLength`.
+ *
+ * @example
+ * ```ts
+ * const z = snappyCompress(new TextEncoder().encode("a".repeat(100))); // 9 bytes
+ * snappyDecompress(z).length; // 100
+ * snappyDecompress(z, { maxLength: 10 });
+ * // throws SnappyError "snappy: decoded length 100 exceeds the limit of 10 bytes"
+ * ```
  */
 export function snappyDecompress(
   src: Uint8Array,
@@ -243,7 +280,15 @@ export function snappyDecompress(
   return out;
 }
 
-/** Returns true when `src` is a well-formed snappy block (decodes without writing anything). */
+/**
+ * Returns true when `src` is a well-formed snappy block (decodes without writing anything).
+ *
+ * @example
+ * ```ts
+ * snappyValid(snappyCompress(new Uint8Array([1, 2, 3]))); // true
+ * snappyValid(new Uint8Array([5, 0])); // false (says 5 bytes, holds none)
+ * ```
+ */
 export function snappyValid(src: Uint8Array): boolean {
   try {
     const [n, start] = readHeader(src);

@@ -18,7 +18,7 @@ export interface StdoutSinkOptions {
   maxRowsPerBlock?: number;
   /** Receives each flushed batch. @default writes to Deno.stdout */
   write?: (text: string) => void;
-  /** @default realClock */
+  /** Clock and timers for the flush interval. @default realClock */
   clock?: Clock;
 }
 
@@ -27,7 +27,17 @@ function escapeValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-/** Formats a series' labels as `name{a="1",b="2"}` (`{...}` alone when it has no `__name__`). */
+/**
+ * Formats a series' labels as `name{a="1",b="2"}` (`{...}` alone when it has no
+ * `__name__`, the bare name when it has no other label), escaping values.
+ *
+ * @example
+ * ```ts
+ * const up = { name: "__name__", value: "up" };
+ * formatSeriesName({ labels: [up, { name: "dc", value: "us" }], samples: [] }); // 'up{dc="us"}'
+ * formatSeriesName({ labels: [up], samples: [] }); // "up"
+ * ```
+ */
 export function formatSeriesName(ts: TimeSeries): string {
   let name = "";
   let labels = "";
@@ -67,7 +77,18 @@ function writeStdout(text: string): void {
   while (off < data.length) off += Deno.stdout.writeSync(data.subarray(off));
 }
 
-/** A {@linkcode Sink} that prints instead of sending; see the module docs. */
+/**
+ * A {@linkcode Sink} that prints series as Prometheus text lines with timestamps
+ * instead of sending them; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const printed: string[] = [];
+ * const sink = new StdoutSink({ write: (text) => printed.push(text) });
+ * sink.push([{ labels: [{ name: "__name__", value: "up" }], samples: [{ value: 1, timestamp: 5 }] }]);
+ * await sink.close(); // printed: ["up 1 5\n"]
+ * ```
+ */
 export class StdoutSink implements Sink {
   readonly #write: (text: string) => void;
   readonly #clock: Clock;
@@ -88,7 +109,7 @@ export class StdoutSink implements Sink {
 
   /**
    * Formats the series at once (so later changes by the caller do not matter) and
-   * prints them with the next flush. Always returns true.
+   * prints them with the next flush. Returns true, or false once the sink is closed.
    *
    * @example
    * ```ts

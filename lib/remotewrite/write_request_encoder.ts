@@ -33,7 +33,19 @@ function sampleSize(s: Sample, value: number): number {
   return n;
 }
 
-/** Appends `timeseries` records to one growing buffer; see the module docs. */
+/**
+ * Appends `timeseries` records of a `WriteRequest` to one growing, reused buffer;
+ * see the module docs.
+ *
+ * @example
+ * ```ts
+ * const b = new WriteRequestBuilder();
+ * b.add([{ name: "__name__", value: "up" }], [{ value: 1, timestamp: 1700000000000 }]); // 36 bytes added
+ * b.seriesCount; // 1
+ * const body = b.bytes(); // the encoded WriteRequest (36 bytes); snappy-compress it to send
+ * b.reset();
+ * ```
+ */
 export class WriteRequestBuilder {
   #buf: Uint8Array;
   #view: DataView;
@@ -48,7 +60,7 @@ export class WriteRequestBuilder {
   readonly #adjust: ((v: number) => number) | undefined;
 
   /**
-   * @param options.initialCapacity first buffer size in bytes (it doubles as needed)
+   * @param options.initialCapacity first buffer size in bytes (it doubles as needed); default 65536
    * @param options.adjustValue applied to each value before encoding (rounding flags)
    */
   constructor(options: { initialCapacity?: number; adjustValue?: (v: number) => number } = {}) {

@@ -9,7 +9,15 @@ import type { Label } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
 import type { ScrapeStatus, ScrapeTarget } from "../targets/types.ts";
 
-/** Escapes text for HTML element content and double- or single-quoted attributes. */
+/**
+ * Escapes text for HTML element content and double- or single-quoted attributes.
+ *
+ * @example
+ * ```ts
+ * escapeHtml(`<b class="x">Tom & Jerry's</b>`);
+ * // "&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;"
+ * ```
+ */
 export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
@@ -26,7 +34,16 @@ export function escapeHtml(s: string): string {
   );
 }
 
-/** Hides the password of `user:password@` in a URL (shown as `xxxxx`), so pages never show credentials. */
+/**
+ * Hides the password of `user:password@` in a URL (shown as `xxxxx`), so pages never show
+ * credentials.
+ *
+ * @example
+ * ```ts
+ * maskUrl("http://user:pass@host:9100/metrics"); // "http://user:xxxxx@host:9100/metrics"
+ * maskUrl("user:pass@host:9100"); // "user:xxxxx@host:9100"
+ * ```
+ */
 export function maskUrl(url: string): string {
   return url.replace(
     /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?([^/@?#:]*):([^/@?#]*)@/,
@@ -34,7 +51,16 @@ export function maskUrl(url: string): string {
   );
 }
 
-/** Labels for display: the password in an `__address__` or `instance` with `user:password@` is masked. */
+/**
+ * Returns labels for display: the password in an `__address__` or `instance` with
+ * `user:password@` is masked.
+ *
+ * @example
+ * ```ts
+ * displayLabels([{ name: "__address__", value: "admin:secret@10.0.0.1:9100" }]);
+ * // [{ name: "__address__", value: "admin:xxxxx@10.0.0.1:9100" }]
+ * ```
+ */
 export function displayLabels(labels: readonly Label[]): Label[] {
   return labels.map((l) =>
     (l.name === "__address__" || l.name === "instance") && l.value.includes("@")
@@ -43,14 +69,30 @@ export function displayLabels(labels: readonly Label[]): Label[] {
   );
 }
 
-/** Labels as `{a="1", b="2"}` (vmagent's HTML form), HTML-escaped. */
+/**
+ * Formats labels as `{a="1", b="2"}` (vmagent's HTML form), HTML-escaped, passwords masked.
+ *
+ * @example
+ * ```ts
+ * labelsHtml([{ name: "job", value: "node" }, { name: "instance", value: "a:9100" }]);
+ * // "{job=&quot;node&quot;, instance=&quot;a:9100&quot;}"
+ * ```
+ */
 export function labelsHtml(labels: readonly Label[]): string {
   return escapeHtml(
     "{" + displayLabels(labels).map((l) => `${l.name}=${quoteGo(l.value)}`).join(", ") + "}",
   );
 }
 
-/** A whole HTML page with the status navigation. */
+/**
+ * Wraps `body` (HTML, not escaped) in a whole page with the title and the status navigation.
+ *
+ * @example
+ * ```ts
+ * const res = htmlPage("Active targets", "<p>No targets</p>");
+ * res.headers.get("Content-Type"); // "text/html; charset=utf-8"
+ * ```
+ */
 export function htmlPage(title: string, body: string): Response {
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -84,27 +126,66 @@ ${body}
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-/** Go's `time.RFC3339Nano` in UTC for milliseconds since the epoch (trailing fraction zeros cut). */
+/**
+ * Formats milliseconds since the epoch as Go's `time.RFC3339Nano` in UTC (trailing fraction
+ * zeros cut).
+ *
+ * @example
+ * ```ts
+ * rfc3339Nano(1700000000120); // "2023-11-14T22:13:20.12Z"
+ * rfc3339Nano(1700000000000); // "2023-11-14T22:13:20Z"
+ * ```
+ */
 export function rfc3339Nano(ms: number): string {
   const iso = new Date(ms).toISOString(); // 2006-01-02T15:04:05.000Z
   const frac = iso.slice(20, 23).replace(/0+$/, "");
   return iso.slice(0, 19) + (frac === "" ? "" : "." + frac) + "Z";
 }
 
-/** `1.234s ago`, or `never scraped`, as vmagent's target list prints the last scrape time. */
+/**
+ * Formats the age of the last scrape as `1.234s ago`, or `never scraped`, as vmagent's target
+ * list does.
+ *
+ * @example
+ * ```ts
+ * sinceText(1000, 2234); // "1.234s ago"
+ * sinceText(0, 2234); // "never scraped"
+ * ```
+ */
 export function sinceText(lastScrape: number, now: number): string {
   if (lastScrape <= 0) return "never scraped";
   return `${((now - lastScrape) / 1000).toFixed(3)}s ago`;
 }
 
-/** `512B`, `3KiB` (rounded up), or `never scraped`, as vmagent prints the last response size. */
+/**
+ * Formats the last response size as `512B`, `3KiB` (rounded up), or `never scraped`, as
+ * vmagent does.
+ *
+ * @example
+ * ```ts
+ * sizeText(512); // "512B"
+ * sizeText(3000); // "3KiB"
+ * sizeText(undefined); // "never scraped"
+ * ```
+ */
 export function sizeText(bytes: number | undefined): string {
   if (bytes === undefined || bytes <= 0) return "never scraped";
   if (bytes < 1024) return `${bytes}B`;
   return `${Math.ceil(bytes / 1024)}KiB`;
 }
 
-/** Go's `strconv.ParseBool`, false on anything else (vmagent ignores parse errors of page flags). */
+/**
+ * Reads query parameter `name` as Go's `strconv.ParseBool` would; false on anything else
+ * (vmagent ignores parse errors of page flags).
+ *
+ * @example
+ * ```ts
+ * queryBool(new URL("http://localhost/targets?show_only_unhealthy=true"), "show_only_unhealthy");
+ * // true
+ * queryBool(new URL("http://localhost/targets?show_only_unhealthy=yes"), "show_only_unhealthy");
+ * // false (not a Go bool)
+ * ```
+ */
 export function queryBool(url: URL, name: string): boolean {
   return ["1", "t", "T", "TRUE", "true", "True"].includes(url.searchParams.get(name) ?? "");
 }
@@ -117,7 +198,15 @@ export interface TargetFilter {
   labelSearch: string;
 }
 
-/** Reads the filters from the query string (search texts trimmed). */
+/**
+ * Reads the target page filters from the query string (search texts trimmed).
+ *
+ * @example
+ * ```ts
+ * readFilter(new URL("http://localhost/targets?show_original_labels=1&label_search=%20job%20"));
+ * // { showOriginalLabels: true, showOnlyUnhealthy: false, endpointSearch: "", labelSearch: "job" }
+ * ```
+ */
 export function readFilter(url: URL): TargetFilter {
   return {
     showOriginalLabels: queryBool(url, "show_original_labels"),
@@ -127,7 +216,16 @@ export function readFilter(url: URL): TargetFilter {
   };
 }
 
-/** The status of a target, `unknown` before its first scrape. */
+/**
+ * Looks up the scrape status of the target with `key`; a zeroed `unknown` status before its
+ * first scrape.
+ *
+ * @example
+ * ```ts
+ * statusOrUnknown(undefined, "target-key").health; // "unknown"
+ * statusOrUnknown((key) => statuses.get(key), "target-key"); // the stored status, if any
+ * ```
+ */
 export function statusOrUnknown(
   statusOf: ((key: string) => ScrapeStatus | undefined) | undefined,
   key: string,
@@ -144,7 +242,16 @@ export function statusOrUnknown(
   };
 }
 
-/** Compares by a string, byte order. */
+/**
+ * Returns a comparator for `Array.prototype.sort` ordering items by the string `get` returns
+ * (code unit order, so uppercase sorts before lowercase).
+ *
+ * @example
+ * ```ts
+ * [{ job: "b" }, { job: "a" }, { job: "B" }].sort(byString((t) => t.job));
+ * // [{ job: "B" }, { job: "a" }, { job: "b" }]
+ * ```
+ */
 export function byString<T>(get: (t: T) => string): (a: T, b: T) => number {
   return (a, b) => {
     const x = get(a);
@@ -153,7 +260,16 @@ export function byString<T>(get: (t: T) => string): (a: T, b: T) => number {
   };
 }
 
-/** The discovered `__address__` of a target (vmagent orders target lists by it). */
+/**
+ * Returns the discovered `__address__` of a target, or `""` (vmagent orders target lists by it).
+ *
+ * @example
+ * ```ts
+ * addressOf([{ name: "__address__", value: "10.0.0.1:9100" }, { name: "job", value: "node" }]);
+ * // "10.0.0.1:9100"
+ * addressOf([]); // ""
+ * ```
+ */
 export function addressOf(labels: readonly Label[]): string {
   for (const l of labels) if (l.name === "__address__") return l.value;
   return "";

@@ -33,6 +33,13 @@ function withAliases(paths: string[]): string[] {
 /**
  * Builds the vmagent route table from the router options. Counters are
  * registered up front, so `/metrics` shows them at 0 as vmagent does.
+ *
+ * @example
+ * ```ts
+ * const routes = createAgentRoutes({ version: "v0.1.0", metricsText: () => "" });
+ * await routes(new Request("http://localhost:8429/ready"), undefined, "/ready"); // 200 "OK"
+ * await routes(new Request("http://localhost:8429/nope"), undefined, "/nope"); // undefined
+ * ```
  */
 export function createAgentRoutes(opts: RouterOptions): AgentRoutes {
   const registry = opts.registry ?? defaultRegistry;

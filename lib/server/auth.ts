@@ -40,6 +40,16 @@ const FORM_TYPE = "application/x-www-form-urlencoded";
  * Returns a form value as Go's `Request.FormValue`: from an urlencoded POST,
  * PUT or PATCH body first, then from the query string; "" when absent.
  * The body is read from a clone, so handlers can still read it.
+ *
+ * @example
+ * ```ts
+ * const req = new Request("http://localhost:8429/metrics?authKey=fromQuery", {
+ *   method: "POST",
+ *   headers: { "Content-Type": "application/x-www-form-urlencoded" },
+ *   body: "authKey=fromBody",
+ * });
+ * await formValue(req, new URL(req.url), "authKey"); // "fromBody"
+ * ```
  */
 export async function formValue(req: Request, url: URL, name: string): Promise<string> {
   const m = req.method;
@@ -57,7 +67,16 @@ export async function formValue(req: Request, url: URL, name: string): Promise<s
   return url.searchParams.get(name) ?? "";
 }
 
-/** Decodes an `Authorization: Basic ...` header into user and password. */
+/**
+ * Decodes an `Authorization: Basic ...` header into user and password; undefined when it is
+ * not one.
+ *
+ * @example
+ * ```ts
+ * parseBasicAuth("Basic " + btoa("admin:s3cret")); // { user: "admin", password: "s3cret" }
+ * parseBasicAuth("Bearer abc"); // undefined
+ * ```
+ */
 export function parseBasicAuth(
   header: string | null,
 ): { user: string; password: string } | undefined {
@@ -104,6 +123,14 @@ export function checkBasicAuth(
  * Checks an `authKey` flag: when the key is set, the `authKey` form value must
  * equal it (401 otherwise); when it is not set, Basic auth applies.
  * Returns undefined when access is granted, else the error response.
+ *
+ * @example
+ * ```ts
+ * const url = new URL("http://localhost:8429/metrics");
+ * const key = { name: "metricsAuthKey", value: "k" };
+ * const denied = await checkAuthKey(new Request(url), url, key, { auth: {} });
+ * // 401 "Expected to receive non-empty authKey when -metricsAuthKey is set\n"
+ * ```
  */
 export async function checkAuthKey(
   req: Request,
@@ -125,6 +152,13 @@ export async function checkAuthKey(
 /**
  * True for paths that check their own auth key (so the general Basic auth
  * check is skipped for them): those ending in `/config` or `/reload`, as vmagent.
+ *
+ * @example
+ * ```ts
+ * isProtectedByAuthKey("/api/v1/status/config"); // true
+ * isProtectedByAuthKey("/-/reload"); // true
+ * isProtectedByAuthKey("/targets"); // false
+ * ```
  */
 export function isProtectedByAuthKey(path: string): boolean {
   return path.endsWith("/config") || path.endsWith("/reload");

@@ -27,23 +27,52 @@ export function healthResponse(state: HealthState, nowMs: number): Response {
   );
 }
 
-/** `/ping` (InfluxDB agents): 204, or 200 with `verbose=true`. */
+/**
+ * Answers `/ping` (InfluxDB agents): 204 with no body, or 200 with `verbose=true`.
+ *
+ * @example
+ * ```ts
+ * pingResponse(new URL("http://localhost:8429/ping")).status; // 204
+ * pingResponse(new URL("http://localhost:8429/ping?verbose=true")).status; // 200
+ * ```
+ */
 export function pingResponse(url: URL): Response {
   const status = url.searchParams.get("verbose") === "true" ? 200 : 204;
   return new Response(null, { status });
 }
 
-/** `/-/healthy` (Prometheus compatibility). */
+/**
+ * Answers `/-/healthy` (Prometheus compatibility) with 200 and a fixed text.
+ *
+ * @example
+ * ```ts
+ * await prometheusHealthyResponse().text(); // "VictoriaMetrics is Healthy.\n"
+ * ```
+ */
 export function prometheusHealthyResponse(): Response {
   return textResponse("VictoriaMetrics is Healthy.\n");
 }
 
-/** `/-/ready` (Prometheus compatibility): always ready, as in vmagent. */
+/**
+ * Answers `/-/ready` (Prometheus compatibility): always ready, as in vmagent.
+ *
+ * @example
+ * ```ts
+ * await prometheusReadyResponse().text(); // "VictoriaMetrics is Ready.\n"
+ * ```
+ */
 export function prometheusReadyResponse(): Response {
   return textResponse("VictoriaMetrics is Ready.\n");
 }
 
-/** `/robots.txt`: keeps search engines away. */
+/**
+ * Answers `/robots.txt` with a rule that keeps search engines away.
+ *
+ * @example
+ * ```ts
+ * await robotsResponse().text(); // "User-agent: *\nDisallow: /\n"
+ * ```
+ */
 export function robotsResponse(): Response {
   return textResponse("User-agent: *\nDisallow: /\n");
 }
@@ -51,6 +80,12 @@ export function robotsResponse(): Response {
 /**
  * `/ready`: 200 `OK` once every scrape config produced its first target list,
  * else 425 Too Early with the number still pending.
+ *
+ * @example
+ * ```ts
+ * readyResponse(0).status; // 200, body "OK"
+ * await readyResponse(2).text(); // "waiting for scrapes to init, left: 2\n" (status 425)
+ * ```
  */
 export function readyResponse(pendingScrapeConfigs: number): Response {
   if (pendingScrapeConfigs > 0) {
@@ -80,7 +115,16 @@ const FAVICON: Uint8Array = (() => {
   return b;
 })();
 
-/** `.../favicon.ico`: the icon, cached for an hour as vmagent does. */
+/**
+ * Answers `.../favicon.ico` with a 1x1 icon, cached for an hour as vmagent does.
+ *
+ * @example
+ * ```ts
+ * const res = faviconResponse();
+ * res.headers.get("Content-Type"); // "image/x-icon"
+ * res.headers.get("Cache-Control"); // "max-age=3600"
+ * ```
+ */
 export function faviconResponse(): Response {
   return new Response(FAVICON.slice(), {
     headers: { "Content-Type": "image/x-icon", "Cache-Control": "max-age=3600" },

@@ -65,7 +65,17 @@ function intArg(url: URL, name: string, min: number, max: number): number | unde
   return Number(s);
 }
 
-/** Builds the report for a snapshot and the query arguments `membersCount`, `replicationFactor`, `limit`. */
+/**
+ * Builds the report for a snapshot and the query arguments `membersCount`, `replicationFactor`,
+ * `limit` (at most 1000 moves listed unless given); throws a 400 error on a bad argument.
+ *
+ * @example
+ * ```ts
+ * const url = new URL("http://localhost/cluster?membersCount=4");
+ * const report = clusterReport(manager.current(), url, { view: manager, statusOf });
+ * // report.members: one row per member; report.whatIf: the targets that would move with 4 members
+ * ```
+ */
 export function clusterReport(
   snap: TargetsSnapshot,
   url: URL,
@@ -163,6 +173,13 @@ function json(body: unknown, status = 200): Response {
 /**
  * Returns the `/cluster` handler (HTML): members with their target counts, the balance,
  * a what-if form, and with `?member=N` the targets member N scrapes.
+ *
+ * @example
+ * ```ts
+ * const handler = clusterPageHandler({ view: manager, statusOf });
+ * handler(new Request("http://localhost/cluster?member=1")); // text/html, with shard-1's targets
+ * handler(new Request("http://localhost/cluster?membersCount=0")).status; // 400
+ * ```
  */
 export function clusterPageHandler(options: TargetStatusOptions): (req: Request) => Response {
   return (req) => {

@@ -6,10 +6,26 @@
  * @module
  */
 
-/** Bodies shorter than this are sent as they are (gzip would not pay off). */
+/**
+ * Bodies shorter than this many bytes are sent as they are (gzip would not pay off).
+ *
+ * @example
+ * ```ts
+ * const worthIt = body.length >= MIN_COMPRESS_SIZE; // MIN_COMPRESS_SIZE is 1024
+ * ```
+ */
 export const MIN_COMPRESS_SIZE = 1024;
 
-/** True when an `Accept-Encoding` header admits gzip (`gzip`, `gzip;q=0.5`, `*`), not `q=0`. */
+/**
+ * True when an `Accept-Encoding` header admits gzip (`gzip`, `gzip;q=0.5`, `*`), not `q=0`.
+ *
+ * @example
+ * ```ts
+ * acceptsGzip("br, gzip;q=0.5"); // true
+ * acceptsGzip("gzip;q=0"); // false
+ * acceptsGzip(null); // false
+ * ```
+ */
 export function acceptsGzip(header: string | null): boolean {
   if (header === null) return false;
   for (const part of header.split(",")) {

@@ -95,6 +95,13 @@ export function extraLabels(url: URL, path: string): Label[] {
 /**
  * Returns the `timestamp` query arg (milliseconds), or 0 when absent.
  * Throws on anything but an integer.
+ *
+ * @example
+ * ```ts
+ * queryTimestamp(new URL("http://vmagent/api/v1/import/prometheus?timestamp=1700000000000"));
+ * // 1700000000000
+ * queryTimestamp(new URL("http://vmagent/api/v1/import/prometheus")); // 0
+ * ```
  */
 export function queryTimestamp(url: URL): number {
   const ts = url.searchParams.get("timestamp");

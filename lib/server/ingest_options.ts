@@ -24,12 +24,24 @@ export interface IngestOptions {
   log?: Logger;
 }
 
-/** The default `-maxInsertRequestSize`: 32 MiB. */
+/**
+ * The default `-maxInsertRequestSize` in bytes: 32 MiB.
+ *
+ * @example
+ * ```ts
+ * const limit = opts.maxInsertRequestSize ?? DEFAULT_MAX_INSERT_REQUEST_SIZE; // 33554432
+ * ```
+ */
 export const DEFAULT_MAX_INSERT_REQUEST_SIZE = 32 * 1024 * 1024;
 
 /**
  * The 429 answer when the sink refuses data (remote write queues full with
  * `-remoteWrite.disableOnDiskQueue`), worded after vmagent's.
+ *
+ * @example
+ * ```ts
+ * if (!sink.push(series)) throw queueFullError(); // answered with 429
+ * ```
  */
 export function queueFullError(): HttpError {
   return new HttpError(
@@ -40,7 +52,16 @@ export function queueFullError(): HttpError {
   );
 }
 
-/** Prefixes an error message, keeping the HTTP status of an HttpError. */
+/**
+ * Prefixes an error message, keeping the HTTP status of an HttpError.
+ *
+ * @example
+ * ```ts
+ * const err = wrapError("cannot read body: ", new HttpError(413, "too big"));
+ * // HttpError, status 413, message "cannot read body: too big"
+ * wrapError("cannot parse: ", "boom"); // Error("cannot parse: boom"), answered with 400
+ * ```
+ */
 export function wrapError(prefix: string, err: unknown): Error {
   const msg = `${prefix}${err instanceof Error ? err.message : String(err)}`;
   return err instanceof HttpError ? new HttpError(err.status, msg) : new Error(msg);

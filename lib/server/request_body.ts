@@ -62,6 +62,12 @@ export async function readLimited(
  * Wraps `body` in the decoder for `encoding` (the `Content-Encoding` header):
  * `gzip`, `deflate` (zlib), or none (`""`, `none`, `identity`). Throws on any
  * other encoding with vmagent's text.
+ *
+ * @example
+ * ```ts
+ * const stream = decodedStream(req.body, req.headers.get("Content-Encoding") ?? "");
+ * // gunzips a gzip body; decodedStream(body, "br") throws "unsupported contentType: br"
+ * ```
  */
 export function decodedStream(
   body: ReadableStream<Uint8Array> | null,

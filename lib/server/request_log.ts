@@ -22,6 +22,13 @@ export type Handler = (req: Request, info?: ServeInfo) => Response | Promise<Res
 /**
  * Returns the client address, JSON-quoted, with `X-Forwarded-For` appended
  * when present: `"10.0.0.1:5432, X-Forwarded-For: 1.2.3.4"`.
+ *
+ * @example
+ * ```ts
+ * const req = new Request("http://localhost/", { headers: { "X-Forwarded-For": "1.2.3.4" } });
+ * quotedRemoteAddr(req, { remoteAddr: { hostname: "10.0.0.1", port: 5432 } });
+ * // '"10.0.0.1:5432, X-Forwarded-For: 1.2.3.4"'
+ * ```
  */
 export function quotedRemoteAddr(req: Request, info?: ServeInfo): string {
   const a = info?.remoteAddr;
@@ -34,7 +41,16 @@ export function quotedRemoteAddr(req: Request, info?: ServeInfo): string {
   return JSON.stringify(addr);
 }
 
-/** Returns the decoded path of `url` (as Go's `URL.Path`), or the raw path when it holds a bad escape. */
+/**
+ * Returns the decoded path of `url` (as Go's `URL.Path`), or the raw path when it holds a bad
+ * escape.
+ *
+ * @example
+ * ```ts
+ * requestPath(new URL("http://localhost/api/v1/write%20x")); // "/api/v1/write x"
+ * requestPath(new URL("http://localhost/a%zz")); // "/a%zz"
+ * ```
+ */
 export function requestPath(url: URL): string {
   try {
     return decodeURIComponent(url.pathname);
@@ -43,7 +59,14 @@ export function requestPath(url: URL): string {
   }
 }
 
-/** Returns path and query of `url`, with any `authKey` value masked as `secret`. */
+/**
+ * Returns path and query of `url`, with any `authKey` value masked as `secret`.
+ *
+ * @example
+ * ```ts
+ * requestURI(new URL("http://localhost/metrics?authKey=abc&x=1")); // "/metrics?authKey=secret&x=1"
+ * ```
+ */
 export function requestURI(url: URL): string {
   if (!url.searchParams.has("authKey")) return url.pathname + url.search;
   const q = url.search.replace(/([?&]authKey=)[^&]*/g, "$1secret");

@@ -33,7 +33,15 @@ export type { RouterOptions } from "./router_options.ts";
 /** The server's request handler; `info` carries the client address when served by `Deno.serve`. */
 export type AgentHandler = (req: Request, info?: ServeInfo) => Promise<Response>;
 
-/** Normalizes `-http.pathPrefix` to `/prefix/`, or "" when unset. */
+/**
+ * Normalizes `-http.pathPrefix` to `/prefix/`, or "" when unset.
+ *
+ * @example
+ * ```ts
+ * normalizePathPrefix("vmagent"); // "/vmagent/"
+ * normalizePathPrefix(undefined); // ""
+ * ```
+ */
 export function normalizePathPrefix(prefix: string | undefined): string {
   if (!prefix) return "";
   let p = prefix.startsWith("/") ? prefix : "/" + prefix;

@@ -21,12 +21,29 @@ import {
   type TargetPageOptions,
 } from "./targets_page.ts";
 
-/** vmagent's notice on `/service-discovery` when `-promscrape.dropOriginalLabels` is set. */
+/**
+ * vmagent's notice (HTML) on `/service-discovery` when `-promscrape.dropOriginalLabels` is set.
+ *
+ * @example
+ * ```ts
+ * const body = `<div class="warn">${NO_ORIGINAL_LABELS_DISCOVERY}</div>`;
+ * ```
+ */
 export const NO_ORIGINAL_LABELS_DISCOVERY =
   "Discovered targets are unavailable, set <b>-promscrape.dropOriginalLabels=false</b> " +
   "command-line flag to enable it";
 
-/** `shard-1, shard-2`, each linked when a member URL template (`%d` = member number) is set. */
+/**
+ * Lists cluster members as `shard-1, shard-2` (HTML), each linked when a member URL
+ * template (`%d` = member number) is set.
+ *
+ * @example
+ * ```ts
+ * shardLinks([0, 2], ""); // "shard-0, shard-2"
+ * shardLinks([1], "http://vmagent-%d:8429/targets");
+ * // '<a href="http://vmagent-1:8429/targets" target="_blank">shard-1</a>'
+ * ```
+ */
 export function shardLinks(members: readonly number[], memberURLTemplate: string): string {
   return members.map((m) => {
     if (memberURLTemplate === "") return `shard-${m}`;
@@ -35,7 +52,15 @@ export function shardLinks(members: readonly number[], memberURLTemplate: string
   }).join(", ");
 }
 
-/** `exists at shard-1, shard-2`, as vmagent's `/service-discovery` says it. */
+/**
+ * Says where a sharded-out target is scraped, `exists at shard-1, shard-2`, as vmagent's
+ * `/service-discovery` does.
+ *
+ * @example
+ * ```ts
+ * shardLinksHtml([0, 1], ""); // "exists at shard-0, shard-1"
+ * ```
+ */
 export function shardLinksHtml(members: readonly number[], memberURLTemplate: string): string {
   return `exists at ${shardLinks(members, memberURLTemplate)}`;
 }

@@ -19,7 +19,10 @@ import {
 export interface TargetStatusOptions {
   /** The current targets. */
   view: TargetsView;
-  /** Scrape health per target key, from the scraper; missing means not scraped yet. */
+  /**
+   * Scrape health per target key, from the scraper; missing means not scraped yet.
+   * @default every target `unknown` (never scraped)
+   */
   statusOf?: (key: string) => ScrapeStatus | undefined;
   /** The clock (ms), for the time since each scrape. @default Date.now */
   now?: () => number;

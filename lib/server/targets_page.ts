@@ -41,7 +41,14 @@ export interface TargetPageOptions extends TargetStatusOptions {
   dropOriginalLabels?: boolean;
 }
 
-/** vmagent's notice on `/targets` when `-promscrape.dropOriginalLabels` is set. */
+/**
+ * vmagent's notice (HTML) on `/targets` when `-promscrape.dropOriginalLabels` is set.
+ *
+ * @example
+ * ```ts
+ * const body = `<div class="warn" role="alert">${NO_ORIGINAL_LABELS_TARGETS}</div>`;
+ * ```
+ */
 export const NO_ORIGINAL_LABELS_TARGETS =
   "Some debugging information is not available, set <b>-promscrape.dropOriginalLabels=false</b> " +
   "command-line flag to enable it";
@@ -67,6 +74,14 @@ export interface TargetsByJob {
  * the filters, then applies `show_only_unhealthy`, `endpoint_search` (regex over the scrape
  * URL) and `label_search` (series selector over the final labels). Jobs with no active targets
  * are listed in `emptyJobs` unless a filter is set.
+ *
+ * @example
+ * ```ts
+ * const filter = readFilter(new URL("http://localhost/targets?show_only_unhealthy=true"));
+ * const grouped = groupTargetsByJob(manager.current(), filter, { view: manager });
+ * // grouped.jobs: [{ job: "node", up: 2, total: 3, targets: [the one target not up] }]
+ * // grouped.emptyJobs: [] (a filter is set); grouped.error: ""
+ * ```
  */
 export function groupTargetsByJob(
   snap: TargetsSnapshot,
@@ -181,7 +196,16 @@ export interface OriginalLabelsOptions {
   hasOriginalLabels?: boolean;
 }
 
-/** The plain-text body of `/targets`. */
+/**
+ * Renders the plain-text body of `/targets` (vmagent's line format), or the filter error alone.
+ *
+ * @example
+ * ```ts
+ * const grouped = groupTargetsByJob(manager.current(), filter, { view: manager, statusOf });
+ * targetsText(grouped, filter, Date.now());
+ * // "job=node (1/1 up)\n\tstate=up, endpoint=http://10.0.0.1:9100/metrics, labels={...}, ...\n"
+ * ```
+ */
 export function targetsText(
   grouped: TargetsByJob,
   filter: TargetFilter,
@@ -217,6 +241,12 @@ export function targetsText(
 /**
  * The filter form shared by `/targets` and `/service-discovery`; the original labels
  * toggle is left out when there are none.
+ *
+ * @example
+ * ```ts
+ * const form = filterFormHtml(readFilter(url), { hasOriginalLabels: false });
+ * // '<p><a href="?show_only_unhealthy=false&amp;...">All</a> | ...</p>\n<form method="get">...'
+ * ```
  */
 export function filterFormHtml(filter: TargetFilter, options: OriginalLabelsOptions = {}): string {
   const hasOriginal = options.hasOriginalLabels !== false;
@@ -250,7 +280,15 @@ export function filterFormHtml(filter: TargetFilter, options: OriginalLabelsOpti
 `;
 }
 
-/** A badge for a scrape health. */
+/**
+ * Renders a scrape health as a coloured HTML badge.
+ *
+ * @example
+ * ```ts
+ * healthBadge("up"); // '<span class="badge up">UP</span>'
+ * healthBadge("unknown"); // '<span class="badge unknown">UNKNOWN</span>'
+ * ```
+ */
 export function healthBadge(health: ScrapeStatus["health"]): string {
   if (health === "up") return `<span class="badge up">UP</span>`;
   if (health === "down") return `<span class="badge downb">DOWN</span>`;

@@ -35,7 +35,27 @@ function tokenType(t: string): string {
   return t;
 }
 
-/** Fetches and caches OAuth2 tokens. */
+/**
+ * Fetches OAuth2 tokens with the client credentials grant and caches each until 10 s before it
+ * expires.
+ *
+ * @example
+ * ```ts
+ * const tokens = new OAuth2TokenSource({
+ *   clientId: "vmagent",
+ *   clientSecret: "s3cret",
+ *   scopes: [],
+ *   tokenUrl: "https://auth.example.com/token",
+ *   endpointParams: {},
+ * }, {
+ *   readSecret: (path) => Deno.readTextFile(path),
+ *   newClient: (c) => createHttpClient(c),
+ *   now: Date.now,
+ * });
+ * await tokens.authHeader(); // "Bearer eyJhbGciOi..." (fetched once, then served from the cache)
+ * tokens.close();
+ * ```
+ */
 export class OAuth2TokenSource {
   #token?: Token;
   #pending?: Promise<Token>;

@@ -8,12 +8,33 @@
  */
 import { type Clock, sleep } from "./clock.ts";
 
-/** Returns `d` plus up to 10 % of it (capped at 10 s) of jitter; `random` is in [0, 1). */
+/**
+ * Returns `d` plus up to 10 % of it (capped at 10 s) of jitter; `random` is in [0, 1).
+ *
+ * @example
+ * ```ts
+ * addJitter(1000, () => 0.5); // 1050
+ * addJitter(200_000, () => 0.5); // 205000 (jitter capped at 10 s)
+ * addJitter(1000, Math.random); // somewhere in [1000, 1100)
+ * ```
+ */
 export function addJitter(d: number, random: () => number): number {
   return d + random() * Math.min(d / 10, 10_000);
 }
 
-/** Retry delays of one retrying loop; see the module docs. */
+/**
+ * Retry delays of one retrying loop: doubling from min to max, with jitter; see the module docs.
+ *
+ * @example
+ * ```ts
+ * const bt = new Backoff(1000, 4000, () => 0);
+ * bt.next(); // 1000
+ * bt.next(); // 2000
+ * bt.next(); // 4000
+ * bt.next(); // 4000 (capped)
+ * bt.reset(); // after a success: the next delay is 1000 again
+ * ```
+ */
 export class Backoff {
   readonly #min: number;
   readonly #max: number;

@@ -15,7 +15,16 @@ export interface Clock {
   clearTimeout(id: number): void;
 }
 
-/** The real clock: `Date.now` and the global timers. */
+/**
+ * The real clock: `Date.now` and the global timers.
+ *
+ * @example
+ * ```ts
+ * const start = realClock.now(); // ms since the epoch
+ * const id = realClock.setTimeout(() => flush(), 1000);
+ * realClock.clearTimeout(id); // flush() never runs
+ * ```
+ */
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => Number(setTimeout(fn, ms)),

@@ -21,7 +21,16 @@
  * @module
  */
 
-/** Largest duration in milliseconds that fits a Go `time.Duration` (int64 nanoseconds). */
+/**
+ * Largest duration in milliseconds that fits a Go `time.Duration` (int64 nanoseconds), about
+ * 292 years.
+ *
+ * @example
+ * ```ts
+ * const fits = Math.abs(ms) <= MAX_DURATION_MS; // MAX_DURATION_MS is 9223372036854
+ * parseDuration("300y"); // throws RangeError: ... must be in the range [-9223372036854ms, ...
+ * ```
+ */
 export const MAX_DURATION_MS = 9223372036854;
 
 const MS_PER_UNIT: Record<string, number> = {

@@ -10,7 +10,17 @@
 /** A path into a YAML document: object keys and array indexes. */
 export type FieldPath = (string | number)[];
 
-/** A validation error at a field path. */
+/**
+ * A validation error at a field path, relative to the value being parsed.
+ *
+ * @example
+ * ```ts
+ * const err = new FieldError(["relabel_configs", 0, "regex"], "cannot parse regex");
+ * err.message; // "relabel_configs[0].regex: cannot parse regex"
+ * err.withPrefix(["scrape_configs", 2]).message;
+ * // "scrape_configs[2].relabel_configs[0].regex: cannot parse regex"
+ * ```
+ */
 export class FieldError extends Error {
   /** The path to the bad field, relative to the value that was being parsed. */
   readonly path: FieldPath;
@@ -47,7 +57,18 @@ export function formatFieldPath(path: FieldPath): string {
   return s === "" ? "(root)" : s;
 }
 
-/** A config error with the file, line and column where it was found. */
+/**
+ * A config error with the file, line and column where it was found (line 0: position unknown).
+ *
+ * @example
+ * ```ts
+ * const path = "scrape_configs[2].relabel_configs[0].regex";
+ * new ConfigError("prometheus.yml", 12, 7, path, "cannot parse regex").message;
+ * // "prometheus.yml:12:7: scrape_configs[2].relabel_configs[0].regex: cannot parse regex"
+ * new ConfigError("prometheus.yml", 0, 0, "", "cannot read file").message;
+ * // "prometheus.yml: cannot read file"
+ * ```
+ */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,

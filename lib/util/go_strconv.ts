@@ -7,7 +7,19 @@
  * @module
  */
 
-/** A Go-style parse failure; `message` is the text Go's `strconv` would return. */
+/**
+ * A Go-style parse failure; `message` is the text Go's `strconv` would return.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseGoInt("12x");
+ * } catch (e) {
+ *   if (e instanceof GoParseError) e.kind; // "syntax"
+ *   // e.message: 'strconv.ParseInt: parsing "12x": invalid syntax'
+ * }
+ * ```
+ */
 export class GoParseError extends Error {
   /** `syntax` for malformed text, `range` for a well-formed value that does not fit. */
   readonly kind: "syntax" | "range";

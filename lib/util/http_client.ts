@@ -92,7 +92,16 @@ function resolvePath(baseDir: string, p: string): string {
   return `${baseDir.replace(/\/+$/, "")}/${p}`;
 }
 
-/** Removes a password from URLs inside `s`, so errors can be shown and logged. */
+/**
+ * Replaces the password of `user:password@` URLs inside `s` with `***`, so errors can be shown
+ * and logged.
+ *
+ * @example
+ * ```ts
+ * redactUrls("cannot scrape http://user:pass@10.0.0.1:9100/metrics: timeout");
+ * // "cannot scrape http://user:***@10.0.0.1:9100/metrics: timeout"
+ * ```
+ */
 export function redactUrls(s: string): string {
   return s.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"]*):[^\s/@"]*@/gi, "$1:***@");
 }

@@ -5,18 +5,44 @@
  */
 import type { Label } from "./series.ts";
 
-/** Sorts labels by name in place, byte order (as Go's sort of strings), and returns them. */
+/**
+ * Sorts labels by name in place, byte order (as Go's sort of strings), and returns them.
+ *
+ * @example
+ * ```ts
+ * const labels = [{ name: "job", value: "n" }, { name: "__name__", value: "up" }];
+ * sortLabels([...labels, { name: "Z", value: "" }]);
+ * // [Z, __name__, job] (byte order: uppercase before "_" before lowercase)
+ * ```
+ */
 export function sortLabels(labels: Label[]): Label[] {
   return labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Returns the value of label `name`, or "" when absent (as vmagent's `GetLabelValueByName`). */
+/**
+ * Returns the value of label `name`, or "" when absent (as vmagent's `GetLabelValueByName`).
+ *
+ * @example
+ * ```ts
+ * const labels = [{ name: "__name__", value: "up" }, { name: "job", value: "node" }];
+ * getLabelValue(labels, "job"); // "node"
+ * getLabelValue(labels, "instance"); // ""
+ * ```
+ */
 export function getLabelValue(labels: readonly Label[], name: string): string {
   for (const l of labels) if (l.name === name) return l.value;
   return "";
 }
 
-/** Quotes a string as Go's `strconv.Quote` does for printable UTF-8 text. */
+/**
+ * Quotes a string as Go's `strconv.Quote` does for printable UTF-8 text.
+ *
+ * @example
+ * ```ts
+ * quoteGo('say "hi"\n'); // '"say \\"hi\\"\\n"'
+ * quoteGo("10.0.0.1:9100"); // '"10.0.0.1:9100"'
+ * ```
+ */
 export function quoteGo(s: string): string {
   let out = '"';
   for (const ch of s) {
@@ -52,7 +78,15 @@ export function labelsToString(labels: readonly Label[]): string {
   return `${name}{${parts.join(",")}}`;
 }
 
-/** Converts a label list to a plain object (later duplicates win). */
+/**
+ * Converts a label list to a plain object (later duplicates win).
+ *
+ * @example
+ * ```ts
+ * labelsToObject([{ name: "job", value: "node" }, { name: "instance", value: "a:9100" }]);
+ * // { job: "node", instance: "a:9100" }
+ * ```
+ */
 export function labelsToObject(labels: readonly Label[]): Record<string, string> {
   const o: Record<string, string> = {};
   for (const l of labels) o[l.name] = l.value;

@@ -34,9 +34,12 @@ export interface LoggerOptions {
   errorsPerSecondLimit?: number;
   /** `-loggerWarnsPerSecondLimit`, per caller; 0 means no limit. @default 0 */
   warnsPerSecondLimit?: number;
-  /** Where lines go (without the trailing newline); replaced in tests. */
+  /**
+   * Where lines go (without the trailing newline); replaced in tests.
+   * @default a synchronous write of the line and "\n" to stderr or stdout, per `output`
+   */
   write?: (line: string) => void;
-  /** The clock; replaced in tests. */
+  /** The clock; replaced in tests. @default Date.now */
   now?: () => number;
   /** Called for every message, printed or not (for `vm_log_messages_total`). */
   onMessage?: (level: LogLevel, caller: string, printed: boolean) => void;

@@ -32,7 +32,16 @@ export interface Sink {
   push(series: TimeSeries[]): boolean;
 }
 
-/** The staleness marker: a NaN with the bits 0x7ff0000000000002, as Prometheus defines it. */
+/**
+ * The staleness marker: a NaN with the bits 0x7ff0000000000002, as Prometheus defines it.
+ *
+ * @example
+ * ```ts
+ * // A series that vanished from a scrape gets one stale sample.
+ * sink.push([{ labels, samples: [{ value: STALE_NAN, timestamp: Date.now() }] }]);
+ * isStaleNaN(STALE_NAN); // true
+ * ```
+ */
 export const STALE_NAN: number = (() => {
   const view = new DataView(new ArrayBuffer(8));
   view.setUint32(0, 0x7ff00000);
@@ -46,6 +55,13 @@ const NAN_VIEW = new DataView(new ArrayBuffer(8));
  * Returns true when `v` is the staleness marker: the bits of {@linkcode STALE_NAN}, or the
  * same payload with the quiet bit set (`0x7ff8000000000002`), which V8 may produce when it
  * moves the value through a double array. Encoders write the exact marker bits back.
+ *
+ * @example
+ * ```ts
+ * isStaleNaN(STALE_NAN); // true
+ * isStaleNaN(NaN); // false (an ordinary NaN sample)
+ * isStaleNaN(1); // false
+ * ```
  */
 export function isStaleNaN(v: number): boolean {
   if (v === v) return false;
@@ -95,7 +111,15 @@ export interface EncodedSink extends Sink {
   pushEncoded(batch: EncodedSeriesBatch): boolean;
 }
 
-/** True when `sink` takes encoded batches. */
+/**
+ * True when `sink` takes encoded batches (has a `pushEncoded` method).
+ *
+ * @example
+ * ```ts
+ * isEncodedSink({ push: () => true }); // false
+ * isEncodedSink({ push: () => true, pushEncoded: () => true }); // true
+ * ```
+ */
 export function isEncodedSink(sink: Sink): sink is EncodedSink {
   return typeof (sink as Partial<EncodedSink>).pushEncoded === "function";
 }
@@ -136,6 +160,13 @@ function putString(buf: Uint8Array, p: number, s: string, byteLen: number): numb
 /**
  * Byte length of `labels` (the first `end` of them) encoded as protobuf
  * `TimeSeries.labels` fields (empty names and values are omitted, as proto3 does).
+ *
+ * @example
+ * ```ts
+ * const labels = [{ name: "__name__", value: "up" }, { name: "job", value: "node" }];
+ * encodedLabelsLength(labels); // 29
+ * encodedLabelsLength(labels, 1); // 16 (only __name__)
+ * ```
  */
 export function encodedLabelsLength(labels: readonly Label[], end = labels.length): number {
   let n = 0;
@@ -252,7 +283,27 @@ export function decodeLabels(
   return out;
 }
 
-/** Converts an encoded batch into series (for sinks and paths that need label objects). */
+/**
+ * Converts series `[from, to)` of an encoded batch into series with label objects
+ * (for sinks and paths that need them), appending each series' tail labels.
+ *
+ * @example
+ * ```ts
+ * const labels = [{ name: "__name__", value: "up" }, { name: "job", value: "node" }];
+ * const buf = new Uint8Array(encodedLabelsLength(labels));
+ * encodeLabels(labels, buf, 0);
+ * encodedBatchToSeries({
+ *   length: 1,
+ *   labelBuf: buf,
+ *   labelStart: Int32Array.of(0),
+ *   labelLen: Int32Array.of(buf.length),
+ *   labelCount: Int32Array.of(2),
+ *   values: Float64Array.of(1),
+ *   timestamps: Float64Array.of(1700000000000),
+ * });
+ * // [{ labels, samples: [{ value: 1, timestamp: 1700000000000 }] }]
+ * ```
+ */
 export function encodedBatchToSeries(
   batch: EncodedSeriesBatch,
   from = 0,

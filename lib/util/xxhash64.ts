@@ -25,7 +25,17 @@ export async function initXXHash64(): Promise<void> {
   if (hasher === undefined) hasher = await createXXHash64(0, 0);
 }
 
-/** Returns xxHash64 with seed 0 of the UTF-8 bytes of `data` as an unsigned 64-bit bigint. */
+/**
+ * Returns xxHash64 with seed 0 of the UTF-8 bytes of `data` as an unsigned 64-bit bigint.
+ * Throws when {@linkcode initXXHash64} has not been awaited.
+ *
+ * @example
+ * ```ts
+ * await initXXHash64();
+ * xxhash64("abc"); // 0x44bc2cf5ad770999n
+ * xxhash64(new TextEncoder().encode("abc")); // the same
+ * ```
+ */
 export function xxhash64(data: string | Uint8Array): bigint {
   const h = hasher;
   if (h === undefined) throw new Error("xxhash64: initXXHash64() was not awaited");
@@ -37,12 +47,28 @@ export function xxhash64(data: string | Uint8Array): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/** Returns xxHash64 of `data` as 16 upper-case hex digits (vmagent's queue folder suffix). */
+/**
+ * Returns xxHash64 of `data` as 16 upper-case hex digits (vmagent's queue folder suffix).
+ *
+ * @example
+ * ```ts
+ * await initXXHash64();
+ * xxhash64Hex("abc"); // "44BC2CF5AD770999"
+ * ```
+ */
 export function xxhash64Hex(data: string | Uint8Array): string {
   return xxhash64(data).toString(16).toUpperCase().padStart(16, "0");
 }
 
-/** Returns `xxhash64(data) / 2^64` as a float in [0, 1), as Go's `float64(h) / (1 << 64)`. */
+/**
+ * Returns `xxhash64(data) / 2^64` as a float in [0, 1), as Go's `float64(h) / (1 << 64)`.
+ *
+ * @example
+ * ```ts
+ * await initXXHash64();
+ * xxhash64Fraction("abc"); // 0.2684963321493933
+ * ```
+ */
 export function xxhash64Fraction(data: string | Uint8Array): number {
   return Number(xxhash64(data)) / 18446744073709551616;
 }
