@@ -11,6 +11,22 @@ import type { HTTPClientConfig, OAuth2Config } from "../config/types.ts";
 import type { HttpClient } from "./http_client.ts";
 
 /** What {@linkcode OAuth2TokenSource} needs from its owner. */
+
+/**
+ * Go's `url.QueryEscape`: UTF-8 bytes other than letters, digits and `-_.~` as
+ * `%XX`, a space as `+`.
+ *
+ * @example
+ * ```ts
+ * goQueryEscape("sec ret!"); // "sec+ret%21"
+ * ```
+ */
+export function goQueryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
+    .replace(/%20/g, "+");
+}
+
 export interface OAuth2Deps {
   readSecret: (path: string, what: string) => Promise<string>;
   newClient: (cfg: HTTPClientConfig) => HttpClient;
@@ -119,8 +135,9 @@ export class OAuth2TokenSource {
       form.set("client_id", this.cfg.clientId);
       if (secret !== "") form.set("client_secret", secret);
     } else {
-      const id = encodeURIComponent(this.cfg.clientId);
-      const pw = encodeURIComponent(secret);
+      // Go's oauth2 package escapes both with url.QueryEscape before Basic auth.
+      const id = goQueryEscape(this.cfg.clientId);
+      const pw = goQueryEscape(secret);
       headers.set("authorization", "Basic " + btoa(`${id}:${pw}`));
     }
     // `headers` for the token endpoint override the ones above, as vmagent does.

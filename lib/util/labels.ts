@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { goQuote } from "./go_strconv.ts";
 import type { Label } from "./series.ts";
 
 /**
@@ -35,27 +36,17 @@ export function getLabelValue(labels: readonly Label[], name: string): string {
 }
 
 /**
- * Quotes a string as Go's `strconv.Quote` does for printable UTF-8 text.
+ * Quotes a string as Go's `strconv.Quote` (and `%q`) does: the name the scrape and
+ * discovery code uses for {@linkcode goQuote}.
  *
  * @example
  * ```ts
  * quoteGo('say "hi"\n'); // '"say \\"hi\\"\\n"'
- * quoteGo("10.0.0.1:9100"); // '"10.0.0.1:9100"'
+ * quoteGo("\x07"); // '"\\a"'
  * ```
  */
 export function quoteGo(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
+  return goQuote(s);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   parseGoFloat,
   parseGoInt,
 } from "../../lib/util/go_strconv.ts";
+import { quoteGo } from "../../lib/util/labels.ts";
 
 Deno.test("parseGoBool() accepts exactly Go's strconv.ParseBool spellings", () => {
   const ok = (s: string, want: boolean) => assert.equal(parseGoBool(s), want, s);
@@ -120,4 +121,10 @@ Deno.test("goQuote() quotes like Go's %q", () => {
   f("é 😀", `"é 😀"`);
   f("\u200b", `"\\u200b"`);
   f("'single'", `"'single'"`);
+});
+
+Deno.test("quoteGo() is goQuote(): \\a, \\b and non-printable Unicode as Go writes them", () => {
+  assert.equal(quoteGo("\u0007\u0008"), '"\\a\\b"');
+  assert.equal(quoteGo("a\u0085b"), '"a\\u0085b"');
+  assert.equal(quoteGo('say "hi"\n'), '"say \\"hi\\"\\n"');
 });

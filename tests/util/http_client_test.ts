@@ -240,7 +240,7 @@ Deno.test("createHttpClient() fetches an OAuth2 token once and reuses it until i
     base({
       oauth2: {
         clientId: "id",
-        clientSecret: "sec ret",
+        clientSecret: "sec ret!*",
         scopes: ["a", "b"],
         tokenUrl: "http://auth/token",
         endpointParams: { audience: "x" },
@@ -259,7 +259,8 @@ Deno.test("createHttpClient() fetches an OAuth2 token once and reuses it until i
     equal(tokenReqs.length, 2);
     const t = tokenReqs[0];
     equal(t.method, "POST");
-    equal(t.headers["authorization"], "Basic " + btoa("id:sec%20ret"));
+    // Escaped as Go's url.QueryEscape does before Basic auth (space as +, ! and * as %XX).
+    equal(t.headers["authorization"], "Basic " + btoa("id:sec+ret%21%2A"));
     equal(t.headers["x-tenant"], "t1");
     const form = new URLSearchParams(t.body);
     deepEqual([form.get("grant_type"), form.get("scope"), form.get("audience")], [
