@@ -132,7 +132,15 @@ export function validateClusterOptions(flags: ClusterFlags): ClusterOptions {
   };
 }
 
-/** The options of a single scraper: no sharding. */
+/**
+ * The cluster options of a lone scraper: one member, no sharding, no member label.
+ *
+ * @example
+ * ```ts
+ * buildScrapeTargets(job, groups, { cluster: SINGLE_MEMBER }); // no target is dropped by sharding
+ * SINGLE_MEMBER.membersCount; // 1
+ * ```
+ */
 export const SINGLE_MEMBER: Readonly<ClusterOptions> = Object.freeze({
   membersCount: 1,
   memberNum: 0,

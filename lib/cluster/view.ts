@@ -68,7 +68,15 @@ export function memberLoads(
   return counts.map((targets, memberNum) => ({ memberNum, targets }));
 }
 
-/** Min, max, mean and population standard deviation of the member loads. */
+/**
+ * Summarises member loads: min, max, mean and population standard deviation of their target counts.
+ *
+ * @example
+ * ```ts
+ * balanceOf([{ memberNum: 0, targets: 2 }, { memberNum: 1, targets: 4 }]);
+ * // { min: 2, max: 4, mean: 3, stddev: 1 }
+ * ```
+ */
 export function balanceOf(loads: readonly MemberLoad[]): Balance {
   if (loads.length === 0) return { min: 0, max: 0, mean: 0, stddev: 0 };
   let min = Infinity;
@@ -85,7 +93,15 @@ export function balanceOf(loads: readonly MemberLoad[]): Balance {
   return { min, max, mean, stddev: Math.sqrt(sq / loads.length) };
 }
 
-/** The owners of a cluster target under the given settings. */
+/**
+ * Lists the members that would scrape a cluster target under the given settings, from its shard hash.
+ *
+ * @example
+ * ```ts
+ * // shardHash "000000000000000b" is 11, and 11 % 3 = 2: the owner and its next replica
+ * ownersOf({ target, shardHash: "000000000000000b", members: [] }, 3, 2); // [2, 0]
+ * ```
+ */
 export function ownersOf(
   t: ClusterTarget,
   membersCount: number,

@@ -40,7 +40,16 @@ export interface FileSDOptions {
   log?: Logger;
 }
 
-/** The real file system. */
+/**
+ * The real file system for file_sd: files through Deno, `http(s)://` paths through `fetch`
+ * (a non-2xx status throws).
+ *
+ * @example
+ * ```ts
+ * const d = new FileSDDiscoverer({ files: ["targets/*.json"] }, { fs: denoFileSystem }); // the default
+ * await denoFileSystem.readDir("/etc/vmagent/targets"); // e.g. ["a.json", "b.yml"]
+ * ```
+ */
 export const denoFileSystem: FileSDFileSystem = {
   async readTextFile(path) {
     if (/^https?:\/\//.test(path)) {

@@ -11,7 +11,16 @@ import type { GoTemplate } from "./go_template.ts";
 import type { PromRegex } from "./prom_regex.ts";
 import type { SeriesSelector } from "./selector.ts";
 
-/** What a rule does; `keep_metrics`/`drop_metrics` compile to KEEP/DROP on `__name__`. */
+/**
+ * The operation a compiled rule performs, one per action; `keep_metrics`/`drop_metrics`
+ * compile to `Keep`/`Drop` on `__name__`.
+ *
+ * @example
+ * ```ts
+ * const [rule] = parseRelabelConfigs([{ action: "labeldrop", regex: "tmp_.*" }]);
+ * (rule as CompiledRule).op === Op.LabelDrop; // true
+ * ```
+ */
 export enum Op {
   Replace,
   ReplaceAll,
@@ -58,7 +67,18 @@ export interface GraphiteLabel {
   readonly template: GraphiteReplaceTemplate;
 }
 
-/** A compiled relabeling rule (see `parseRelabelConfigs`). */
+/**
+ * Holds one relabeling rule in compiled form: its operation, parsed fields, regexes and
+ * templates, so that applying it does no parsing. Built by `parseRelabelConfigs`.
+ *
+ * @example
+ * ```ts
+ * const [rule] = parseRelabelConfigs([{ source_labels: ["a"], target_label: "b" }]) as CompiledRule[];
+ * rule.op; // Op.Replace
+ * rule.separator; // ";"
+ * rule.replacement; // "$1"
+ * ```
+ */
 export class CompiledRule implements RelabelRule {
   constructor(
     readonly action: string,

@@ -7,7 +7,17 @@
  */
 import { FieldError, type FieldPath } from "../util/field_error.ts";
 
-/** Describes a YAML value's type for error messages. */
+/**
+ * Describes a YAML value's type for error messages.
+ *
+ * @example
+ * ```ts
+ * typeName([1]); // "a list"
+ * typeName({}); // "a mapping"
+ * typeName(3); // "a number"
+ * typeName(null); // "null"
+ * ```
+ */
 export function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
@@ -15,7 +25,16 @@ export function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest decimal without an exponent. */
+/**
+ * Formats a number as Go's `strconv.FormatFloat(f, 'f', -1, 64)`: shortest decimal without an exponent.
+ *
+ * @example
+ * ```ts
+ * formatFloat(1.5e-7); // "0.00000015"
+ * formatFloat(1e21); // "1000000000000000000000"
+ * formatFloat(Infinity); // "+Inf"
+ * ```
+ */
 export function formatFloat(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (!Number.isFinite(n)) return n > 0 ? "+Inf" : "-Inf";
@@ -30,7 +49,16 @@ export function formatFloat(n: number): string {
   return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
 }
 
-/** A scalar as the string vmagent would read from it, or undefined for mappings and lists. */
+/**
+ * Converts a YAML scalar to the string vmagent would read from it; undefined for mappings and lists.
+ *
+ * @example
+ * ```ts
+ * scalarString(1.5); // "1.5"
+ * scalarString(true); // "true"
+ * scalarString([]); // undefined
+ * ```
+ */
 export function scalarString(v: unknown): string | undefined {
   switch (typeof v) {
     case "string":
@@ -44,7 +72,17 @@ export function scalarString(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads an optional string field; null and absent give undefined. */
+/**
+ * Reads an optional string field, accepting any scalar; null and absent give undefined.
+ * Throws a `FieldError` at `path` + `key` for a mapping or list.
+ *
+ * @example
+ * ```ts
+ * optString({ separator: 1 }, "separator", [0]); // "1"
+ * optString({}, "separator", [0]); // undefined
+ * optString({ separator: [] }, "separator", [0]); // throws "[0].separator: must be a string; got a list"
+ * ```
+ */
 export function optString(
   obj: Record<string, unknown>,
   key: string,
@@ -57,7 +95,15 @@ export function optString(
   return s;
 }
 
-/** Reads an optional list of strings; null and absent give undefined. */
+/**
+ * Reads an optional list of strings, accepting scalars and turning null items into "";
+ * null and absent give undefined. Throws a `FieldError` for a non-list or a nested mapping or list.
+ *
+ * @example
+ * ```ts
+ * optStringList({ source_labels: ["a", 1, null] }, "source_labels", [0]); // ["a", "1", ""]
+ * ```
+ */
 export function optStringList(
   obj: Record<string, unknown>,
   key: string,
@@ -78,7 +124,15 @@ export function optStringList(
   });
 }
 
-/** Reads `regex`: a scalar, or a list (nested lists allowed) joined with `|`, as vmagent's MultiLineRegex. */
+/**
+ * Reads `regex`: a scalar, or a list (nested lists allowed) joined with `|`, as vmagent's MultiLineRegex.
+ *
+ * @example
+ * ```ts
+ * regexValue(["a", ["b", "c"]], [0, "regex"]); // "a|b|c"
+ * regexValue(12, [0, "regex"]); // "12"
+ * ```
+ */
 export function regexValue(v: unknown, path: FieldPath): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return v.map((x, j) => regexValue(x, [...path, j])).join("|");
@@ -89,7 +143,16 @@ export function regexValue(v: unknown, path: FieldPath): string {
   return s;
 }
 
-/** Reads `modulus`: a non-negative integer below 2^64; null and absent give 0. */
+/**
+ * Reads `modulus`: a non-negative integer below 2^64; null and absent give 0. Throws a
+ * `FieldError` otherwise.
+ *
+ * @example
+ * ```ts
+ * modulusValue(8, [2, "modulus"]); // 8n
+ * modulusValue(-1, [2, "modulus"]); // throws "[2].modulus: must be a non-negative integer; got -1"
+ * ```
+ */
 export function modulusValue(v: unknown, path: FieldPath): bigint {
   if (v === undefined || v === null) return 0n;
   let n: bigint | undefined;
@@ -104,7 +167,15 @@ export function modulusValue(v: unknown, path: FieldPath): bigint {
   return n;
 }
 
-/** Reads graphite `labels`: a mapping of label names to template strings. */
+/**
+ * Reads graphite `labels`: a mapping of label names to template strings, as [name, template] pairs
+ * (a null template is ""); null and absent give undefined.
+ *
+ * @example
+ * ```ts
+ * labelsValue({ job: "$1", env: null }, [0, "labels"]); // [["job", "$1"], ["env", ""]]
+ * ```
+ */
 export function labelsValue(v: unknown, path: FieldPath): [string, string][] | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "object" || Array.isArray(v)) {

@@ -24,7 +24,14 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/** Upper-cases `s` code point by code point, as Go's `strings.ToUpper`. */
+/**
+ * Upper-cases `s` code point by code point, as Go's `strings.ToUpper`.
+ *
+ * @example
+ * ```ts
+ * goToUpper("straße"); // "STRAßE" (JavaScript's toUpperCase gives "STRASSE")
+ * ```
+ */
 export function goToUpper(s: string): string {
   if (isAscii(s)) return s.toUpperCase();
   let out = "";
@@ -37,7 +44,15 @@ export function goToUpper(s: string): string {
   return out;
 }
 
-/** Lower-cases `s` code point by code point, as Go's `strings.ToLower`. */
+/**
+ * Lower-cases `s` code point by code point, as Go's `strings.ToLower`.
+ *
+ * @example
+ * ```ts
+ * goToLower("ΣΑΣ"); // "σασ" (JavaScript's toLowerCase gives "σας")
+ * goToLower("İ"); // "i"
+ * ```
+ */
 export function goToLower(s: string): string {
   if (isAscii(s)) return s.toLowerCase();
   let out = "";

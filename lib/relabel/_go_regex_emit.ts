@@ -12,11 +12,22 @@ import type { ClassItem, GoNode } from "./_go_regex_ast.ts";
 
 /** Options of {@linkcode emitJsRegex}. */
 export interface EmitOptions {
-  /** Group names to emit as JS named groups (valid, unique identifiers only); others stay numbered. */
+  /**
+   * Group names to emit as JS named groups (valid, unique identifiers only); others stay numbered.
+   * @default undefined (every group numbered)
+   */
   namedGroups?: ReadonlySet<string>;
 }
 
-/** Returns JavaScript regex source (for the `v` flag) equivalent to `node`. */
+/**
+ * Returns JavaScript regex source (for the `v` flag) equivalent to `node`.
+ *
+ * @example
+ * ```ts
+ * emitJsRegex(parseGoRegex("a.b").root); // "a[^\\n]b": Go's `.` does not match a newline
+ * emitJsRegex(parseGoRegex("(?i)a\\s").root); // "(?i:a)(?i:[\\x09-\\x0A\\x0C-\\x0D\\x20])"
+ * ```
+ */
 export function emitJsRegex(node: GoNode, opts: EmitOptions = {}): string {
   return emit(node, opts.namedGroups);
 }

@@ -34,7 +34,16 @@ export interface ParseGoRegexOptions {
   dotNL?: boolean;
 }
 
-/** Parses Go regular expression `source`; throws {@linkcode GoRegexSyntaxError}. */
+/**
+ * Parses Go regular expression `source` into a syntax tree and its capture group names;
+ * throws {@linkcode GoRegexSyntaxError} where Go's `regexp/syntax` would fail.
+ *
+ * @example
+ * ```ts
+ * parseGoRegex("a(?P<n>b)").groupNames; // ["", "n"]
+ * parseGoRegex("ab").root; // { op: "literal", codePoints: [97, 98], fold: false }
+ * ```
+ */
 export function parseGoRegex(source: string, opts: ParseGoRegexOptions = {}): GoRegexTree {
   const p = new Parser(source, ONE_LINE | (opts.dotNL ? DOT_NL : 0));
   const root = p.parseAlternate();

@@ -14,7 +14,19 @@ export interface Cursor {
   pos: number;
 }
 
-/** A syntax error in a Go regular expression. */
+/**
+ * The error thrown for a pattern Go's `regexp` would reject; a `SyntaxError`, so callers may catch either.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   compileGoRegex("a**");
+ * } catch (e) {
+ *   e instanceof GoRegexSyntaxError; // true
+ *   (e as Error).message; // "invalid nested repetition operator `**`"
+ * }
+ * ```
+ */
 export class GoRegexSyntaxError extends SyntaxError {
   constructor(message: string) {
     super(message);
@@ -22,7 +34,15 @@ export class GoRegexSyntaxError extends SyntaxError {
   }
 }
 
-/** Builds a syntax error; `fragment` is the offending text, shown in backquotes. */
+/**
+ * Builds a syntax error; `fragment` is the offending text, shown in backquotes.
+ *
+ * @example
+ * ```ts
+ * err("missing closing ]", "[a").message; // "missing closing ] `[a`"
+ * throw err("trailing backslash at end of expression");
+ * ```
+ */
 export function err(message: string, fragment?: string): GoRegexSyntaxError {
   return new GoRegexSyntaxError(fragment === undefined ? message : `${message} \`${fragment}\``);
 }
@@ -42,13 +62,31 @@ function unhex(c: string): number {
   return -1;
 }
 
-/** Rejects a lone surrogate, which cannot come from valid UTF-8 (Go: invalid UTF-8). */
+/**
+ * Throws when a code point is a lone surrogate, which cannot come from valid UTF-8 (Go: invalid UTF-8).
+ *
+ * @example
+ * ```ts
+ * checkScalar(0x41); // returns; "A" is fine
+ * checkScalar(0xd800); // throws GoRegexSyntaxError "invalid UTF-8 in regular expression"
+ * ```
+ */
 export function checkScalar(cp: number): void {
   // A lone surrogate cannot come from valid UTF-8; Go reports it as invalid UTF-8.
   if (cp >= 0xd800 && cp <= 0xdfff) throw err("invalid UTF-8 in regular expression");
 }
 
-/** Parses `\pL`, `\p{Greek}`, `\P{^Greek}` at pos; undefined when not at `\p`/`\P`. */
+/**
+ * Parses `\pL`, `\p{Greek}`, `\P{^Greek}` at pos and moves past it; undefined when not at `\p`/`\P`.
+ * Throws for an unknown class name.
+ *
+ * @example
+ * ```ts
+ * const cur = { s: "\\p{Greek}x", pos: 0 };
+ * parseUnicodeClass(cur); // { kind: "prop", negate: false, names: ["Script=Greek"] }
+ * cur.pos; // 9, at "x"
+ * ```
+ */
 export function parseUnicodeClass(cur: Cursor): ClassItem | undefined {
   const s = cur.s;
   const c = s[cur.pos + 1];
@@ -78,7 +116,16 @@ export function parseUnicodeClass(cur: Cursor): ClassItem | undefined {
   return { kind: "prop", negate, names };
 }
 
-/** Parses `\d \D \s \S \w \W` at pos; undefined when not one of them. */
+/**
+ * Parses a Perl class `\d \D \s \S \w \W` at pos and moves past it; undefined when not one of them.
+ *
+ * @example
+ * ```ts
+ * const cur = { s: "\\d+", pos: 0 };
+ * parsePerlClass(cur); // { kind: "group", negate: false, ranges: [48, 57] }
+ * cur.pos; // 2
+ * ```
+ */
 export function parsePerlClass(cur: Cursor): ClassItem | undefined {
   const c = cur.s[cur.pos + 1];
   if (cur.s[cur.pos] !== "\\" || c === undefined || !"dswDSW".includes(c)) return undefined;
@@ -86,7 +133,17 @@ export function parsePerlClass(cur: Cursor): ClassItem | undefined {
   return { kind: "group", negate: c >= "A" && c <= "Z", ranges: PERL_GROUPS[c.toLowerCase()] };
 }
 
-/** Parses a single-character escape at pos (Go's parseEscape) and returns the code point. */
+/**
+ * Parses a single-character escape at pos (Go's parseEscape), moves past it and returns its
+ * code point. Throws for escapes Go rejects (backreferences, `\Z`, `\u`, ...).
+ *
+ * @example
+ * ```ts
+ * const cur = { s: "\\x41b", pos: 0 };
+ * parseEscape(cur); // 65 ("A")
+ * cur.pos; // 4, at "b"
+ * ```
+ */
 export function parseEscape(cur: Cursor): number {
   const s = cur.s;
   const start = cur.pos;
@@ -142,7 +199,18 @@ export function parseEscape(cur: Cursor): number {
   throw err("invalid escape sequence", `\\${c}`);
 }
 
-/** Parses a bracketed class `[...]` at pos. */
+/**
+ * Parses a bracketed class `[...]` at pos into a class node and moves past the `]`.
+ * `fold` marks the node case-insensitive (`(?i)`). Throws when the class is malformed.
+ *
+ * @example
+ * ```ts
+ * const cur = { s: "[a-c]x", pos: 0 };
+ * parseClass(cur, false);
+ * // { op: "class", items: [{ kind: "range", lo: 97, hi: 99 }], negate: false, fold: false }
+ * cur.pos; // 5, at "x"
+ * ```
+ */
 export function parseClass(cur: Cursor, fold: boolean): GoNode {
   const s = cur.s;
   const whole = s.slice(cur.pos);

@@ -31,7 +31,16 @@ function fromHex(ch: string | undefined): number {
   return Number.isNaN(v) ? -1 : v;
 }
 
-/** Decodes the escape after a backslash at `s[i]`: [code point, length], or undefined when invalid. */
+/**
+ * Decodes the escape after a backslash at `s[i]`: [code point, length], or undefined when invalid.
+ *
+ * @example
+ * ```ts
+ * decodeIdentEscape("\\x41b", 1); // [65, 3]: `x41` is "A"
+ * decodeIdentEscape("a\\-b", 2); // [45, 1]: an escaped printable character is itself
+ * decodeIdentEscape("\\\n", 1); // undefined: a newline cannot be escaped
+ * ```
+ */
 export function decodeIdentEscape(s: string, i: number): [number, number] | undefined {
   const c = s[i];
   if (c === "x" || c === "X") {
@@ -48,7 +57,15 @@ export function decodeIdentEscape(s: string, i: number): [number, number] | unde
   return PRINTABLE.test(ch) ? [cp, ch.length] : undefined;
 }
 
-/** Replaces backslash escapes in an identifier; an invalid escape keeps its backslash. */
+/**
+ * Replaces backslash escapes in an identifier; an invalid escape keeps its backslash.
+ *
+ * @example
+ * ```ts
+ * unescapeIdent("foo\\-bar"); // "foo-bar"
+ * unescapeIdent("a\\x41"); // "aA"
+ * ```
+ */
 export function unescapeIdent(s: string): string {
   if (!s.includes("\\")) return s;
   let out = "";
@@ -92,7 +109,15 @@ function scanIdent(s: string, start: number): number {
   return i;
 }
 
-/** Splits selector text into tokens; throws SyntaxError on an unterminated string. */
+/**
+ * Splits selector text into tokens, ending with an `eof` token; throws SyntaxError on an unterminated string.
+ *
+ * @example
+ * ```ts
+ * tokenize('up{job=~"node.*"}').map((t) => t.text);
+ * // ["up", "{", "job", "=~", '"node.*"', "}", ""]
+ * ```
+ */
 export function tokenize(s: string): Token[] {
   const out: Token[] = [];
   let i = 0;
@@ -154,7 +179,16 @@ export function tokenize(s: string): Token[] {
 /**
  * Decodes a MetricsQL string literal token as MetricsQL does: single-quoted
  * strings are rewritten to double-quoted ones, then Go's `strconv.Unquote`
- * rules apply (escapes produce bytes, decoded as UTF-8 at the end).
+ * rules apply (escapes produce bytes, decoded as UTF-8 at the end). Throws
+ * SyntaxError for an invalid escape or a bare quote or newline inside.
+ *
+ * @example
+ * ```ts
+ * unquoteString('"a\\tb"'); // "a\tb" (a real tab)
+ * unquoteString("'it\\'s'"); // "it's"
+ * unquoteString('"\\xc3\\xa9"'); // "é": escaped bytes are decoded as UTF-8
+ * unquoteString("`a\\n`"); // "a\\n": raw strings keep backslashes
+ * ```
  */
 export function unquoteString(token: string): string {
   let t = token;

@@ -10,7 +10,15 @@ import type { RuleRegex } from "./_compiled_rule.ts";
 import { compileGoRegexInfo } from "./go_regex.ts";
 import { PromRegex } from "./prom_regex.ts";
 
-/** Removes every leading `^` and trailing unescaped `$` (vmagent's `RemoveStartEndAnchors`). */
+/**
+ * Removes every leading `^` and trailing unescaped `$` (vmagent's `RemoveStartEndAnchors`).
+ *
+ * @example
+ * ```ts
+ * removeStartEndAnchors("^^foo.*$"); // "foo.*"
+ * removeStartEndAnchors("price\\$"); // "price\\$": an escaped `$` stays
+ * ```
+ */
 export function removeStartEndAnchors(expr: string): string {
   let s = expr;
   while (s.startsWith("^")) s = s.slice(1);
@@ -68,6 +76,15 @@ let defaultRegex: RuleRegex | undefined;
  * every action but `replace_all` and `labelmap_all` (compared case-sensitively,
  * as vmagent does) leading `^` and trailing `$` are removed and the regex is
  * anchored as `^(?:regex)$`. Throws `GoRegexSyntaxError`.
+ *
+ * @example
+ * ```ts
+ * const r = compileRuleRegex("^foo_(.+)$", "replace");
+ * r.anchored.exec("foo_bar")?.[1]; // "bar"
+ * r.literalPrefix; // "foo_"
+ * r.prefixCaptureKind; // 2, the regex is `prefix(.+)`
+ * compileRuleRegex(undefined, "keep").isDefault; // true
+ * ```
  */
 export function compileRuleRegex(
   regex: string | undefined,

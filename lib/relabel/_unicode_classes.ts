@@ -6,14 +6,30 @@
  * @module
  */
 
-/** Go's Perl groups: ASCII only (`\s` is `[\t\n\f\r ]`, narrower than JavaScript's `\s`). */
+/**
+ * Go's Perl groups as inclusive [lo, hi] code point pairs, keyed by letter: ASCII only
+ * (`\s` is `[\t\n\f\r ]`, narrower than JavaScript's `\s`).
+ *
+ * @example
+ * ```ts
+ * PERL_GROUPS.d; // [0x30, 0x39]: `\d` is `[0-9]`
+ * ```
+ */
 export const PERL_GROUPS: Readonly<Record<string, readonly number[]>> = {
   d: [0x30, 0x39],
   s: [0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20],
   w: [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a],
 };
 
-/** Go's POSIX groups, usable only inside brackets: `[[:alpha:]]`, `[[:^alpha:]]`. */
+/**
+ * Go's POSIX groups as inclusive [lo, hi] code point pairs, keyed by name; usable only
+ * inside brackets: `[[:alpha:]]`, `[[:^alpha:]]`.
+ *
+ * @example
+ * ```ts
+ * POSIX_GROUPS.alpha; // [0x41, 0x5a, 0x61, 0x7a]: `[A-Za-z]`
+ * ```
+ */
 export const POSIX_GROUPS: Readonly<Record<string, readonly number[]>> = {
   alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
   alpha: [0x41, 0x5a, 0x61, 0x7a],
@@ -124,7 +140,15 @@ const CATEGORY_ALIASES: Record<string, string> = {
   Uppercase_Letter: "Lu",
 };
 
-/** The scripts of Unicode 15.0, the version Go's `unicode` package carries. */
+/**
+ * The script names of Unicode 15.0, the version Go's `unicode` package carries; each is a
+ * valid `\p{Script=...}` in JavaScript.
+ *
+ * @example
+ * ```ts
+ * SCRIPTS.includes("Greek"); // true
+ * ```
+ */
 export const SCRIPTS: readonly string[] = (
   "Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak " +
   "Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian " +
@@ -179,7 +203,16 @@ function buildTable(): Map<string, readonly string[]> {
 
 /**
  * Returns the JavaScript property names (`L`, `Script=Greek`, ...) whose union is
- * the Go Unicode class `name`, or undefined when Go does not know the name.
+ * the Go Unicode class `name`, or undefined when Go does not know the name. The
+ * lookup ignores case, `_`, `-` and spaces, and accepts category aliases.
+ *
+ * @example
+ * ```ts
+ * lookupUnicodeClass("Greek"); // ["Script=Greek"]
+ * lookupUnicodeClass("Letter"); // ["L"]
+ * lookupUnicodeClass("C"); // ["Cc", "Cf", "Co", "Cs"]: Go's C leaves out unassigned code points
+ * lookupUnicodeClass("Klingon"); // undefined
+ * ```
  */
 export function lookupUnicodeClass(name: string): readonly string[] | undefined {
   table ??= buildTable();

@@ -16,7 +16,7 @@ export { GoRegexSyntaxError };
 export interface GoRegexOptions {
   /**
    * Match the whole string only: the pattern is compiled as Go's `^(?:pattern)$`,
-   * which is how vmagent anchors relabeling regexes.
+   * which is how vmagent anchors relabeling regexes. Required, so it has no default.
    */
   anchored: boolean;
   /** Compile as if `(?s)` were set, so `.` also matches `\n` (Go's `syntax.DotNL`). @default false */
@@ -49,7 +49,17 @@ export function compileGoRegex(source: string, opts: GoRegexOptions): RegExp {
   return compileGoRegexInfo(source, opts).regexp;
 }
 
-/** Like {@linkcode compileGoRegex}, also returning the group names and the parse tree. */
+/**
+ * Compiles like {@linkcode compileGoRegex}, also returning the group names and the parse tree.
+ * Only names that are valid and unique JS identifiers become JS named groups.
+ *
+ * @example
+ * ```ts
+ * const { regexp, groupNames } = compileGoRegexInfo("(?P<host>[^:]+):(\\d+)", { anchored: true });
+ * groupNames; // ["", "host", ""]
+ * regexp.exec("h:80")?.groups?.host; // "h"
+ * ```
+ */
 export function compileGoRegexInfo(source: string, opts: GoRegexOptions): CompiledGoRegex {
   const parseOpts = { dotNL: opts.dotNL ?? false };
   let tree = parseGoRegex(source, parseOpts);

@@ -101,6 +101,14 @@ export function compileGoTemplate(template: string, groupNames: readonly string[
  * Expands a compiled template with the groups of a match (`RegExpExecArray`
  * or any array of group texts, undefined for unmatched groups); `null` means no
  * match, so every reference expands to "".
+ *
+ * @example
+ * ```ts
+ * const re = compileGoRegexInfo("(\\w+):(\\d+)", { anchored: true });
+ * const t = compileGoTemplate("$2-$1", re.groupNames);
+ * expandGoTemplate(t, re.regexp.exec("host:80")); // "80-host"
+ * expandGoTemplate(t, null); // "-"
+ * ```
  */
 export function expandGoTemplate(
   t: GoTemplate,
@@ -132,6 +140,12 @@ export function expandGoTemplate(
  * expanded template, as Go's `ReplaceAllString`: an empty match right after the
  * previous match is not replaced, and the scan advances by one code point after
  * an empty match.
+ *
+ * @example
+ * ```ts
+ * const re = compileGoRegexInfo("a*", { anchored: false, global: true });
+ * replaceAllGo(re.regexp, "baaac", compileGoTemplate("X", re.groupNames)); // "XbXcX", as Go
+ * ```
  */
 export function replaceAllGo(re: RegExp, src: string, t: GoTemplate): string {
   let out = "";

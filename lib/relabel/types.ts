@@ -11,15 +11,15 @@ export interface RelabelConfig {
   if?: string | string[];
   /** `action`, case-insensitive. @default "replace" */
   action?: string;
-  /** `source_labels`: whose values, joined by `separator`, the rule reads. */
+  /** `source_labels`: whose values, joined by `separator`, the rule reads. @default [] */
   source_labels?: string[];
   /** `separator` between source label values. @default ";" */
   separator?: string;
-  /** `target_label`: the label the rule writes. */
+  /** `target_label`: the label the rule writes. @default "" */
   target_label?: string;
   /** `regex`, anchored; a list is joined with `|`. @default "(.*)" */
   regex?: string | string[];
-  /** `modulus` of the `hashmod` action. */
+  /** `modulus` of the `hashmod` action (which requires it to be > 0). @default 0 */
   modulus?: number;
   /** `replacement`, with `$1`-style references to regex groups. @default "$1" */
   replacement?: string;

@@ -20,7 +20,17 @@ const AUTO_METRICS: ReadonlySet<string> = new Set([
   "scrape_timeout_seconds",
 ]);
 
-/** True for the names of auto-generated series; such scraped series become `exported_<name>`. */
+/**
+ * Tells whether `name` is one of the series vmagent generates per scrape; scraped series of
+ * such names become `exported_<name>` unless `honor_labels: true`.
+ *
+ * @example
+ * ```ts
+ * isAutoMetric("up"); // true
+ * isAutoMetric("scrape_series_added"); // true
+ * isAutoMetric("scrape_foo"); // false
+ * ```
+ */
 export function isAutoMetric(name: string): boolean {
   return AUTO_METRICS.has(name);
 }
@@ -48,6 +58,16 @@ export interface AutoMetricConfig {
 /**
  * Calls `emit(name, value)` for each auto series, in vmagent's order: the limit
  * series only when their limits are set.
+ *
+ * @example
+ * ```ts
+ * const names: string[] = [];
+ * const cfg = { sampleLimit: 0, labelLimit: 0, scrapeTimeoutSeconds: 10 };
+ * visitAutoMetrics(cfg, ZERO_AUTO_METRICS, (n) => names.push(n));
+ * // names: ["scrape_duration_seconds", "scrape_response_size_bytes",
+ * //   "scrape_samples_post_metric_relabeling", "scrape_samples_scraped", "scrape_series_added",
+ * //   "scrape_timeout_seconds", "up"]
+ * ```
  */
 export function visitAutoMetrics(
   cfg: AutoMetricConfig,
@@ -70,7 +90,16 @@ export function visitAutoMetrics(
   emit("up", v.up);
 }
 
-/** All-zero values, used for the stale markers sent when a target goes away. */
+/**
+ * All-zero auto series values, used where no scrape result exists, e.g. to emit the names
+ * for the stale markers sent when a target goes away.
+ *
+ * @example
+ * ```ts
+ * visitAutoMetrics(cfg, ZERO_AUTO_METRICS, (name) => staleNames.push(name));
+ * ZERO_AUTO_METRICS.up; // 0
+ * ```
+ */
 export const ZERO_AUTO_METRICS: Readonly<AutoMetricValues> = {
   up: 0,
   scrapeDurationSeconds: 0,

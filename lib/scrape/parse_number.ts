@@ -9,7 +9,16 @@
  * @module
  */
 
-/** Returned by {@linkcode parseNumberSpan} when the text is not a number. */
+/**
+ * The marker {@linkcode parseNumberSpan} returns when the text is not a number (a symbol, so it
+ * cannot be confused with `NaN`, which is a valid sample value).
+ *
+ * @example
+ * ```ts
+ * const v = parseNumberSpan("abc", 0, 3);
+ * if (v === NOT_A_NUMBER) onParseError("cannot parse value"); // taken: "abc" is not a number
+ * ```
+ */
 export const NOT_A_NUMBER: unique symbol = Symbol("NOT_A_NUMBER");
 
 const C_0 = 48;

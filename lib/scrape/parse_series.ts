@@ -43,6 +43,13 @@ function trimEnd(s: string, start: number, end: number): number {
 /**
  * Returns the index just past the closing quote of the string that starts at
  * `i` (which must hold `"`), honouring backslash escapes, or -1 when unterminated.
+ *
+ * @example
+ * ```ts
+ * const s = String.raw`foo{a="x\"}",b="y"} 1`;
+ * skipQuoted(s, 6, s.length); // 12: past `"x\"}"`, the escaped quote and the `}` inside included
+ * skipQuoted('"abc', 0, 4); // -1
+ * ```
  */
 export function skipQuoted(s: string, i: number, end: number): number {
   i++;
@@ -58,6 +65,12 @@ export function skipQuoted(s: string, i: number, end: number): number {
 /**
  * Returns the index just past the `}` that closes a label set whose body starts
  * at `i`, skipping quoted strings, or -1 when there is none before `end`.
+ *
+ * @example
+ * ```ts
+ * const s = String.raw`foo{a="x\"}",b="y"} 1`;
+ * findLabelsEnd(s, 4, s.length); // 19: s.slice(0, 19) is the whole series, the `}` in the value skipped
+ * ```
  */
 export function findLabelsEnd(s: string, i: number, end: number): number {
   while (i < end) {
@@ -74,7 +87,15 @@ export function findLabelsEnd(s: string, i: number, end: number): number {
   return -1;
 }
 
-/** Unescapes `\\`, `\"` and `\n`; any other backslash is kept, as vmagent does. */
+/**
+ * Unescapes `\\`, `\"` and `\n` in a label value; any other backslash is kept, as vmagent does.
+ *
+ * @example
+ * ```ts
+ * unescapeLabelValue(String.raw`a\"b\\c\nd`); // 'a"b\\c\nd' (a quote, one backslash, a newline)
+ * unescapeLabelValue(String.raw`domain\user`); // "domain\\user": an unknown escape stays as written
+ * ```
+ */
 export function unescapeLabelValue(s: string): string {
   let n = s.indexOf("\\");
   if (n < 0) return s;

@@ -248,7 +248,16 @@ export function parsePrometheusText(text: string | Uint8Array): ParseResult {
   return out;
 }
 
-/** Converts a parsed row into labels with `__name__` first, as the scraper builds them. */
+/**
+ * Converts a parsed row into labels with `__name__` first, as the scraper builds them.
+ *
+ * @example
+ * ```ts
+ * const { rows } = parsePrometheusText('http_requests_total{code="200"} 5\n');
+ * rowLabels(rows[0]);
+ * // [{ name: "__name__", value: "http_requests_total" }, { name: "code", value: "200" }]
+ * ```
+ */
 export function rowLabels(row: ParsedSeries): Label[] {
   return [{ name: "__name__", value: row.metric }, ...row.labels];
 }

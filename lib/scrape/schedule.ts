@@ -47,7 +47,19 @@ export interface FirstScrapeOptions {
   phaseKey: string;
 }
 
-/** Returns the phase of the target within its interval: `interval × xxh64(key) / 2^64`, in ms. */
+/**
+ * Returns the phase of the target within its interval: `interval × xxh64(key) / 2^64`, in ms
+ * (fractional, in `[0, interval)`). Requires `await initXXHash64()` once beforehand.
+ *
+ * @example
+ * ```ts
+ * await initXXHash64();
+ * const key = scrapePhaseKey("", 0, "http://10.0.0.1:9100/metrics", [
+ *   { name: "instance", value: "10.0.0.1:9100" }, { name: "job", value: "node" },
+ * ]);
+ * scrapePhase(60_000, key); // ≈ 75.003: this target is scraped about 75 ms into each minute
+ * ```
+ */
 export function scrapePhase(interval: number, phaseKey: string): number {
   return interval * xxhash64Fraction(phaseKey);
 }
@@ -82,6 +94,12 @@ export function firstScrapeDelay(o: FirstScrapeOptions): number {
  * The timestamp of the next scrape's samples: the previous one plus the
  * interval, unless the real tick time differs from it by more than 10% of the
  * interval (then the real time), as vmagent keeps timestamps evenly spaced.
+ *
+ * @example
+ * ```ts
+ * nextScrapeTimestamp(1_000, 10_000, 11_500); // 11000: 500 ms of jitter is within 10%
+ * nextScrapeTimestamp(1_000, 10_000, 12_500); // 12500: 1.5 s late, so the real time is used
+ * ```
  */
 export function nextScrapeTimestamp(prev: number, interval: number, tickTime: number): number {
   const expected = prev + interval;

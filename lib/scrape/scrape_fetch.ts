@@ -14,9 +14,24 @@ import type { ScrapeMetrics } from "./self_metrics.ts";
 import { LineBlocks } from "./line_blocks.ts";
 import type { Timers } from "./scrape_loop.ts";
 
-/** vmagent's `Accept` header (copied by vmagent from Prometheus). */
+/**
+ * The `Accept` header of scrape requests, as vmagent sends it (copied by vmagent from Prometheus).
+ *
+ * @example
+ * ```ts
+ * new Headers({ accept: SCRAPE_ACCEPT });
+ * // prefers Prometheus text format 0.0.4 (q=1), accepts any other type at q=0.1
+ * ```
+ */
 export const SCRAPE_ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
-/** vmagent's user agent. */
+/**
+ * The `User-Agent` header of scrape requests, as vmagent sends it.
+ *
+ * @example
+ * ```ts
+ * new Headers({ "user-agent": SCRAPE_USER_AGENT }); // user-agent: vm_promscrape
+ * ```
+ */
 export const SCRAPE_USER_AGENT = "vm_promscrape";
 /** Characters of a non-200 response body kept in the error text. */
 const MAX_ERROR_BODY = 4096;
@@ -82,7 +97,22 @@ const realTimers: Timers = {
   clearTimeout: (id) => clearTimeout(id as number),
 };
 
-/** A failed fetch, with vmagent's message. */
+/**
+ * The error a failed scrape fetch throws, its message worded as vmagent's (shown as the
+ * target's last error).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fetcher.fetchText();
+ * } catch (e) {
+ *   e instanceof ScrapeError; // true
+ *   (e as Error).message;
+ *   // 'unexpected status code returned when scraping "http://t:9100/metrics": 404;
+ *   //  expecting 200; response body: "..."'
+ * }
+ * ```
+ */
 export class ScrapeError extends Error {
   /** The error class name. */
   override name = "ScrapeError";
@@ -114,7 +144,23 @@ function describe(e: unknown): string {
   return redactUrls(msg);
 }
 
-/** Fetches a target; one instance per target, reused across scrapes. */
+/**
+ * Fetches one target's response under the scrape timeout and size limit; one instance per
+ * target, reused across scrapes.
+ *
+ * @example
+ * ```ts
+ * const client = createHttpClient({ headers: [], followRedirects: true });
+ * const fetcher = new ScrapeFetcher(client, {
+ *   scrapeUrl: "http://127.0.0.1:9100/metrics",
+ *   timeout: 10_000,
+ *   maxScrapeSize: 16 * 1024 * 1024,
+ *   disableCompression: false,
+ *   metrics: scrapeMetrics(),
+ * });
+ * const { text, size } = await fetcher.fetchText(); // e.g. { text: "foo 1\n", size: 6 }
+ * ```
+ */
 export class ScrapeFetcher {
   readonly #client: HttpClient;
   readonly #o: ScrapeFetcherOptions;

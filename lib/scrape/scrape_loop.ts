@@ -65,7 +65,25 @@ export interface ScrapeLoopOptions {
 
 const BLOCK = 64 * 1024;
 
-/** Runs one target's scrapes. */
+/**
+ * Runs one target's scrapes on its schedule, one at a time, and keeps its status for the
+ * status pages. Usually built by `ScrapePool`.
+ *
+ * @example
+ * ```ts
+ * const loop = new ScrapeLoop({
+ *   scrapeUrl: target.scrapeUrl, job: target.job, labels: target.labels,
+ *   interval: 30_000, alignInterval: 0, offset: 0, phaseKey,
+ *   streamParse: false, minResponseSizeForStreamParse: 1_000_000,
+ *   fetcher, processor, metrics: scrapeMetrics(), log: getLogger("promscrape"),
+ *   suppressScrapeErrors: false, suppressScrapeErrorsDelay: 0,
+ *   now: Date.now, timers: { setTimeout, clearTimeout },
+ * });
+ * loop.start(); // first scrape at the target's phase, then every 30 s
+ * loop.status.health; // "unknown" until the first scrape ends, then "up" or "down"
+ * await loop.stop(true); // the target went away: stale markers for its series
+ * ```
+ */
 export class ScrapeLoop {
   /** The loop's settings. */
   readonly o: ScrapeLoopOptions;

@@ -22,7 +22,16 @@ import { ScrapeLoop, type Timers } from "./scrape_loop.ts";
 import { scrapePhaseKey } from "./schedule.ts";
 import type { RelabelFn } from "./series_labels.ts";
 
-/** vmagent's default `-promscrape.maxScrapeSize`: 16 MiB. */
+/**
+ * vmagent's default `-promscrape.maxScrapeSize` in bytes (16 MiB), used when neither the job nor
+ * the pool options set a size limit.
+ *
+ * @example
+ * ```ts
+ * const pool = new ScrapePool({ sink, maxScrapeSize: flags.maxScrapeSize ?? DEFAULT_MAX_SCRAPE_SIZE });
+ * DEFAULT_MAX_SCRAPE_SIZE; // 16777216
+ * ```
+ */
 export const DEFAULT_MAX_SCRAPE_SIZE = 16 * 1024 * 1024;
 
 /** Options of {@linkcode ScrapePool}; each mirrors a vmagent flag where one exists. */
@@ -41,6 +50,7 @@ export interface ScrapePoolOptions {
   /**
    * `-promscrape.cluster.memberLabel` with the raw `-promscrape.cluster.memberNum`
    * text: added to the target labels (unless the target already has that label).
+   * @default undefined (no member label)
    */
   memberLabel?: { name: string; value: string };
   /**

@@ -40,7 +40,18 @@ export interface ScrapeMetrics {
 
 const cache = new WeakMap<MetricsRegistry, ScrapeMetrics>();
 
-/** Returns the scrape metrics registered in `registry` (the process registry by default). */
+/**
+ * Registers (once per registry) and returns the handles of vmagent's scrape self-metrics in
+ * `registry` (the process registry by default); later calls return the same handles.
+ *
+ * @example
+ * ```ts
+ * const m = scrapeMetrics();
+ * m.scrapeRequests.inc(); // vm_promscrape_scrape_requests_total
+ * m.scrapesByStatus(404).inc(); // vm_promscrape_scrapes_total{status_code="404"}
+ * scrapeMetrics() === m; // true
+ * ```
+ */
 export function scrapeMetrics(registry: MetricsRegistry = metrics): ScrapeMetrics {
   let m = cache.get(registry);
   if (m !== undefined) return m;

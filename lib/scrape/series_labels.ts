@@ -26,7 +26,17 @@ export interface SeriesLabelsConfig {
   relabel: RelabelFn;
 }
 
-/** Returned by {@linkcode buildSeriesLabels} when the series has more labels than `label_limit`. */
+/**
+ * The marker {@linkcode buildSeriesLabels} returns when the series has more labels than
+ * `label_limit` (vmagent then skips the whole scrape).
+ *
+ * @example
+ * ```ts
+ * const labels = buildSeriesLabels({ metric: "foo", labels: [] }, { ...cfg, labelLimit: 1 });
+ * // taken: with the target and external labels of `cfg` (see below), foo has 4 labels
+ * if (labels === LABEL_LIMIT_EXCEEDED) onLimitExceeded("label_limit");
+ * ```
+ */
 export const LABEL_LIMIT_EXCEEDED: unique symbol = Symbol("LABEL_LIMIT_EXCEEDED");
 
 function indexOfName(labels: Label[], from: number, to: number, name: string): number {
@@ -94,6 +104,22 @@ function finalize(labels: Label[]): Label[] {
 /**
  * Returns the final labels of a scraped series, `null` when metric relabeling
  * drops it, or {@linkcode LABEL_LIMIT_EXCEEDED}.
+ *
+ * @example
+ * ```ts
+ * const cfg: SeriesLabelsConfig = {
+ *   targetLabels: [{ name: "instance", value: "h:9100" }, { name: "job", value: "node" }],
+ *   externalLabels: [{ name: "dc", value: "eu" }],
+ *   honorLabels: false,
+ *   metricRelabelConfigs: [],
+ *   labelLimit: 0,
+ *   relabel: applyRelabeling,
+ * };
+ * buildSeriesLabels({ metric: "foo", labels: [{ name: "job", value: "x" }] }, cfg);
+ * // [{ name: "__name__", value: "foo" }, { name: "exported_job", value: "x" },
+ * //  { name: "instance", value: "h:9100" }, { name: "job", value: "node" }, { name: "dc", value: "eu" }]
+ * buildSeriesLabels({ metric: "up", labels: [] }, cfg)?.[0]; // { name: "__name__", value: "exported_up" }
+ * ```
  */
 export function buildSeriesLabels(
   series: ParsedSeries,
@@ -124,6 +150,14 @@ export function buildSeriesLabels(
 /**
  * Labels of an auto series: the name, the target labels, then external labels
  * (never relabeled). Returns undefined when they exceed `label_limit`.
+ *
+ * @example
+ * ```ts
+ * autoSeriesLabels("up", cfg); // cfg as in buildSeriesLabels' example
+ * // [{ name: "__name__", value: "up" }, { name: "instance", value: "h:9100" },
+ * //  { name: "job", value: "node" }, { name: "dc", value: "eu" }]
+ * autoSeriesLabels("up", { ...cfg, labelLimit: 2 }); // undefined
+ * ```
  */
 export function autoSeriesLabels(name: string, cfg: SeriesLabelsConfig): Label[] | undefined {
   const labels: Label[] = [{ name: "__name__", value: name }];
@@ -137,6 +171,13 @@ export function autoSeriesLabels(name: string, cfg: SeriesLabelsConfig): Label[]
 /**
  * A key for a label set that does not depend on label order, used to treat
  * `foo{a="1",b="2"}` and `foo{b="2",a="1"}` as the same series.
+ *
+ * @example
+ * ```ts
+ * const a = { name: "a", value: "1" }, b = { name: "b", value: "2" };
+ * seriesKey([a, b]) === seriesKey([b, a]); // true
+ * seriesKey([a]); // "a\u00001:1" (name, NUL, value length, ":", value)
+ * ```
  */
 export function seriesKey(labels: readonly Label[]): string {
   let sorted = labels;

@@ -7,7 +7,20 @@
  * @module
  */
 
-/** The window after which the set of admitted series starts empty again. */
+/**
+ * The length of the `series_limit` window in milliseconds (24 h): after it the set of admitted
+ * series starts empty again.
+ *
+ * @example
+ * ```ts
+ * let t = 0;
+ * const l = new SeriesLimiter(1, { now: () => t });
+ * l.add("a"); // true
+ * l.add("b"); // false: the limit is reached
+ * t += SERIES_LIMIT_WINDOW_MS;
+ * l.add("b"); // true: a new window has started
+ * ```
+ */
 export const SERIES_LIMIT_WINDOW_MS = 24 * 3600 * 1000;
 
 /**

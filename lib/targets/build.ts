@@ -26,7 +26,7 @@ import { jobKeyPart, targetId, targetKey } from "./target_key.ts";
 
 /** Options of {@linkcode buildScrapeTargets}. */
 export interface BuildOptions {
-  /** Cluster options; the default is a single member (no sharding). */
+  /** Cluster options; the default is a single member (no sharding). @default SINGLE_MEMBER */
   cluster?: Readonly<ClusterOptions>;
   /** The config section the groups come from. @default "static_configs" */
   discoveryType?: string;

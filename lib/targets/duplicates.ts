@@ -38,7 +38,14 @@ export function splitDuplicates(
   return { unique, duplicates };
 }
 
-/** Keeps the first cluster target of each key (what each owner keeps after its duplicate check). */
+/**
+ * Keeps the first cluster target of each key (what each owner keeps after its duplicate check).
+ *
+ * @example
+ * ```ts
+ * uniqueClusterTargets([a, b, aAgain]); // [a, b]: `aAgain` has the same target key as `a`
+ * ```
+ */
 export function uniqueClusterTargets(targets: readonly ClusterTarget[]): ClusterTarget[] {
   const seen = new Set<string>();
   const out: ClusterTarget[] = [];
@@ -50,7 +57,15 @@ export function uniqueClusterTargets(targets: readonly ClusterTarget[]): Cluster
   return out;
 }
 
-/** The dropped-list entry of a duplicate. */
+/**
+ * Turns a duplicate into its `/service-discovery` entry: the losing target's labels with reason `duplicate`.
+ *
+ * @example
+ * ```ts
+ * const { duplicates } = splitDuplicates([a, aAgain]);
+ * duplicateToDropped(duplicates[0]).reason; // "duplicate"
+ * ```
+ */
 export function duplicateToDropped(d: Duplicate): DroppedTarget {
   return {
     job: d.target.job,
@@ -61,7 +76,16 @@ export function duplicateToDropped(d: Duplicate): DroppedTarget {
   };
 }
 
-/** vmagent's log line for a duplicate target. */
+/**
+ * Formats vmagent's warning for a duplicate target, naming its URL and both targets' original labels.
+ *
+ * @example
+ * ```ts
+ * const { duplicates } = splitDuplicates([a, aAgain]);
+ * log.warn(duplicateMessage(duplicates[0]));
+ * // "skipping duplicate scrape target with identical labels; endpoint=http://10.0.0.1:9100/metrics, ..."
+ * ```
+ */
 export function duplicateMessage(d: Duplicate): string {
   return `skipping duplicate scrape target with identical labels; endpoint=${d.target.scrapeUrl}, ` +
     `labels=${

@@ -43,6 +43,12 @@ export function mergeLabels(
 /**
  * Stable-sorts labels by name (byte order) and keeps the last label of each name, as
  * vmagent's `Labels.RemoveDuplicates`. Returns the same array, shortened.
+ *
+ * @example
+ * ```ts
+ * sortDedupeKeepLast([{ name: "b", value: "1" }, { name: "a", value: "2" }, { name: "b", value: "3" }]);
+ * // [{ name: "a", value: "2" }, { name: "b", value: "3" }]
+ * ```
  */
 export function sortDedupeKeepLast(labels: Label[]): Label[] {
   // Array.prototype.sort is stable.

@@ -117,6 +117,13 @@ function isUnreserved(c: number): boolean {
  * Returns why Go's `url.Parse` would reject a scrape URL built by {@linkcode getScrapeURL},
  * or "" when it would accept it: control characters anywhere, a host with characters that
  * Go refuses in host names, or a port that is not all digits.
+ *
+ * @example
+ * ```ts
+ * checkScrapeURL("http://10.0.0.1:9100/metrics"); // ""
+ * checkScrapeURL("http://h:9x/metrics"); // 'invalid port ":9x" after host'
+ * checkScrapeURL("http://a b/metrics"); // 'invalid character " " in host name'
+ * ```
  */
 export function checkScrapeURL(url: string): string {
   for (let i = 0; i < url.length; i++) {

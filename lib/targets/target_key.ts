@@ -28,6 +28,12 @@ export interface TargetKeyFields {
 /**
  * Returns the part of the key that depends on the job only. Credentials and rule lists
  * enter as hashes so that the key never holds secrets in clear text.
+ *
+ * @example
+ * ```ts
+ * jobKeyPart(job);
+ * // "JobNameOriginal=node, HonorLabels=false, HonorTimestamps=true, DenyRedirects=false, HTTP=…, ..."
+ * ```
  */
 export function jobKeyPart(job: ScrapeConfig): string {
   const rules = job.metricRelabelConfigs.map((r) => r.source);
@@ -59,12 +65,29 @@ export function targetKey(jobPart: string, f: TargetKeyFields): string {
     `LabelLimit=${f.labelLimit}, StreamParse=${f.streamParse}`;
 }
 
-/** A short id for `/target_response?id=`: 16 hex digits of xxHash64 of the key, so equal on every member and restart. */
+/**
+ * Derives the short id for `/target_response?id=`: 16 lower-case hex digits of xxHash64 of
+ * the key, so it is equal on every member and across restarts. Needs `initXXHash64()` first.
+ *
+ * @example
+ * ```ts
+ * await initXXHash64();
+ * targetId("x"); // "5c80c09683041123"
+ * ```
+ */
 export function targetId(key: string): string {
   return xxhash64Hex(key).toLowerCase();
 }
 
-/** Formats labels as vmagent's `Labels.String()`: `{a="1",b="2"}` in the given order. */
+/**
+ * Formats labels as vmagent's `Labels.String()`: `{a="1",b="2"}` in the given order, values Go-quoted.
+ *
+ * @example
+ * ```ts
+ * formatLabels([{ name: "job", value: "node" }, { name: "instance", value: "h:9100" }]);
+ * // '{job="node",instance="h:9100"}'
+ * ```
+ */
 export function formatLabels(labels: readonly Label[]): string {
   let s = "{";
   for (let i = 0; i < labels.length; i++) {

@@ -10,7 +10,14 @@ import type { HTTPClientConfig, KubernetesSDConfig } from "../../config/types.ts
 import { parseKubeConfig } from "./kubeconfig.ts";
 import { isIPv6Host } from "./meta_labels.ts";
 
-/** The folder Kubernetes mounts the service account into. */
+/**
+ * The folder Kubernetes mounts the pod's service account into: its `token`, `ca.crt` and `namespace` files.
+ *
+ * @example
+ * ```ts
+ * const token = await Deno.readTextFile(`${SERVICE_ACCOUNT_DIR}/token`);
+ * ```
+ */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /** A resolved API connection. */

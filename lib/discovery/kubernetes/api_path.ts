@@ -18,7 +18,14 @@ const RESOURCES: Record<WatchRole, string> = {
   namespace: "namespaces",
 };
 
-/** Escapes a query value as Go's `url.QueryEscape` does (space as `+`, only `A-Za-z0-9-_.~` kept). */
+/**
+ * Escapes a query value as Go's `url.QueryEscape` does (space as `+`, only `A-Za-z0-9-_.~` kept).
+ *
+ * @example
+ * ```ts
+ * goQueryEscape("app in (web, api)"); // "app+in+%28web%2C+api%29"
+ * ```
+ */
 export function goQueryEscape(s: string): string {
   return encodeURIComponent(s)
     .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
@@ -27,7 +34,14 @@ export function goQueryEscape(s: string): string {
 
 /**
  * Returns the `labelSelector=...&fieldSelector=...` query of the selectors for `role`
- * ("" when there are none).
+ * ("" when there are none). Selectors of other roles are ignored.
+ *
+ * @example
+ * ```ts
+ * selectorQuery("pod", [{ role: "pod", label: "app=web" }, { role: "pod", field: "spec.nodeName=n1" }]);
+ * // "labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1"
+ * selectorQuery("service", []); // ""
+ * ```
  */
 export function selectorQuery(role: WatchRole, selectors: readonly KubernetesSelector[]): string {
   const labels: string[] = [];

@@ -91,7 +91,31 @@ function abortPromise(signal: AbortSignal): Promise<void> {
   });
 }
 
-/** A shared set of watches; see the module documentation. */
+/**
+ * Watches the API objects a set of SD entries share and serves each role's target label
+ * sets to subscribers; it is also the {@linkcode MappingContext} those targets are built with.
+ *
+ * @example
+ * ```ts
+ * const g = new GroupWatcher({
+ *   server: "http://127.0.0.1:8001",
+ *   namespaces: [],
+ *   selectors: [],
+ *   attachNodeMetadata: false,
+ *   attachNamespaceMetadata: false,
+ * }, {
+ *   request: client.request,
+ *   sleep: realSleep,
+ *   now: Date.now,
+ *   apiServerTimeout: 1_800_000,
+ *   minRecreateInterval: 5000,
+ * });
+ * const unsubscribe = await g.subscribe("pod", (groups) => update(groups), signal);
+ * g.urls(); // ["http://127.0.0.1:8001/api/v1/pods"]
+ * unsubscribe();
+ * await g.stop();
+ * ```
+ */
 export class GroupWatcher implements MappingContext {
   readonly attachNodeMetadata: boolean;
   readonly attachNamespaceMetadata: boolean;

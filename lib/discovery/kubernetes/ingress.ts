@@ -11,6 +11,13 @@ import type { Ingress } from "./objects.ts";
 /**
  * True when TLS host `pattern` covers `host`: equal, or `*.rest` where `host` minus its first
  * label equals `rest`.
+ *
+ * @example
+ * ```ts
+ * matchesHostPattern("*.example.com", "api.example.com"); // true
+ * matchesHostPattern("*.example.com", "a.b.example.com"); // false: the wildcard covers one label
+ * matchesHostPattern("*.example.com", "example.com"); // false
+ * ```
  */
 export function matchesHostPattern(pattern: string, host: string): boolean {
   if (pattern === host) return true;

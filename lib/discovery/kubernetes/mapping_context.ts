@@ -23,7 +23,15 @@ export interface MappingContext {
   namespace(name: string): Namespace | undefined;
 }
 
-/** A context that finds nothing and attaches nothing. */
+/**
+ * A mapping context that finds no other object and attaches no metadata: for mapping an object on its own.
+ *
+ * @example
+ * ```ts
+ * serviceTargetLabels(svc, EMPTY_CONTEXT); // service targets without namespace metadata
+ * EMPTY_CONTEXT.pod("prod", "web-0"); // undefined
+ * ```
+ */
 export const EMPTY_CONTEXT: MappingContext = {
   attachNodeMetadata: false,
   attachNamespaceMetadata: false,

@@ -33,7 +33,15 @@ export function sanitizeLabelName(name: string): string {
   return s;
 }
 
-/** True when `host` is an IPv6 address, i.e. contains a colon (vmagent's test). */
+/**
+ * Tells whether `host` is an IPv6 address, i.e. contains a colon (vmagent's test).
+ *
+ * @example
+ * ```ts
+ * isIPv6Host("fd01::1"); // true
+ * isIPv6Host("10.0.0.1"); // false
+ * ```
+ */
 export function isIPv6Host(host: string): boolean {
   return host.includes(":");
 }
@@ -54,7 +62,14 @@ export function joinHostPort(host: string, port: number): string {
 /**
  * Appends `<prefix>_label_<name>`, `<prefix>_labelpresent_<name>`, `<prefix>_annotation_<name>`
  * and `<prefix>_annotationpresent_<name>` for every label and annotation of `meta`, names
- * sanitized, labels first, each in name order.
+ * sanitized, labels first, each in the order of `meta` (name order, as parsed).
+ *
+ * @example
+ * ```ts
+ * const m: LabelPairs = [];
+ * appendObjectMetaLabels(m, "__meta_kubernetes_pod", pod.metadata); // pod labels { app: "web" }
+ * // m: [["__meta_kubernetes_pod_label_app", "web"], ["__meta_kubernetes_pod_labelpresent_app", "true"]]
+ * ```
  */
 export function appendObjectMetaLabels(dst: LabelPairs, prefix: string, meta: ObjectMeta): void {
   for (const [name, value] of meta.labels) {
@@ -69,7 +84,12 @@ export function appendObjectMetaLabels(dst: LabelPairs, prefix: string, meta: Ob
 
 /**
  * Sorts labels by name (stable) and keeps the last of equal names, in place, as vmagent's
- * `Labels.RemoveDuplicates` does for endpoints and endpointslice targets.
+ * `Labels.RemoveDuplicates` does for endpoints and endpointslice targets. Returns `labels`.
+ *
+ * @example
+ * ```ts
+ * removeDuplicateLabels([["b", "1"], ["a", "2"], ["b", "3"]]); // [["a", "2"], ["b", "3"]]
+ * ```
  */
 export function removeDuplicateLabels(labels: LabelPairs): LabelPairs {
   if (labels.length < 2) return labels;
@@ -84,7 +104,15 @@ export function removeDuplicateLabels(labels: LabelPairs): LabelPairs {
   return labels;
 }
 
-/** Returns the value of the first label called `name`, or "" (vmagent's `Labels.Get`). */
+/**
+ * Returns the value of the first label called `name`, or "" (vmagent's `Labels.Get`).
+ *
+ * @example
+ * ```ts
+ * getPairValue([["a", "1"], ["a", "2"]], "a"); // "1"
+ * getPairValue([], "a"); // ""
+ * ```
+ */
 export function getPairValue(pairs: readonly [string, string][], name: string): string {
   for (const [n, v] of pairs) if (n === name) return v;
   return "";

@@ -169,7 +169,15 @@ export interface Namespace {
 /** Any watched object. */
 export type KubeObject = Pod | Endpoints | EndpointSlice | Service | Node | Ingress | Namespace;
 
-/** The cache key of an object: `namespace/name` (`/name` for cluster-scoped objects). */
+/**
+ * Returns the cache key of an object: `namespace/name` (`/name` for cluster-scoped objects).
+ *
+ * @example
+ * ```ts
+ * objectKey(parsePod({ metadata: { name: "web-0", namespace: "prod" } })); // "prod/web-0"
+ * objectKey(parseNode({ metadata: { name: "n1" } })); // "/n1"
+ * ```
+ */
 export function objectKey(o: KubeObject): string {
   return `${o.metadata.namespace}/${o.metadata.name}`;
 }

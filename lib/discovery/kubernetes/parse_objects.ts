@@ -151,7 +151,23 @@ function parseContainerStatus(v: unknown, path: string): ContainerStatus {
   };
 }
 
-/** Projects a decoded `v1/Pod`. */
+/**
+ * Projects a decoded `v1/Pod` onto the fields discovery uses; throws `TypeError` on a
+ * field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const pod = parsePod({
+ *   metadata: { name: "web-0", namespace: "prod" },
+ *   spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }] }] },
+ *   status: { phase: "Running", podIP: "10.1.0.5" },
+ * });
+ * pod.spec.containers[0].ports[0].containerPort; // 8080
+ * pod.status.hostIP; // "" (missing fields give zero values)
+ * parsePod({ metadata: { name: 5 } });
+ * // throws TypeError "pod.metadata.name: cannot decode number as string"
+ * ```
+ */
 export function parsePod(v: unknown): Pod {
   const o = obj(v, "pod");
   const spec = obj(field(o, "spec"), "pod.spec");
@@ -204,7 +220,20 @@ function parseEndpointAddress(v: unknown, path: string): EndpointAddress {
   };
 }
 
-/** Projects a decoded `v1/Endpoints`. */
+/**
+ * Projects a decoded `v1/Endpoints` onto the fields discovery uses; throws `TypeError` on a
+ * field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const ep = parseEndpoints({
+ *   metadata: { name: "web", namespace: "prod" },
+ *   subsets: [{ addresses: [{ ip: "10.1.0.5" }], ports: [{ port: 8080 }] }],
+ * });
+ * ep.subsets[0].addresses[0].ip; // "10.1.0.5"
+ * ep.subsets[0].addresses[0].targetRef; // { kind: "", name: "", namespace: "" }
+ * ```
+ */
 export function parseEndpoints(v: unknown): Endpoints {
   const o = obj(v, "endpoints");
   return {
@@ -238,7 +267,21 @@ function parseSliceEndpoint(v: unknown, path: string): SliceEndpoint {
   };
 }
 
-/** Projects a decoded `discovery.k8s.io/v1/EndpointSlice`. */
+/**
+ * Projects a decoded `discovery.k8s.io/v1/EndpointSlice` onto the fields discovery uses;
+ * throws `TypeError` on a field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const es = parseEndpointSlice({
+ *   metadata: { name: "web-abc", namespace: "prod" },
+ *   addressType: "IPv4",
+ *   endpoints: [{ addresses: ["10.1.0.5"], conditions: { ready: true } }],
+ *   ports: [{ name: "http", port: 8080 }],
+ * });
+ * es.endpoints[0].conditions; // { ready: true, serving: false, terminating: false }
+ * ```
+ */
 export function parseEndpointSlice(v: unknown): EndpointSlice {
   const o = obj(v, "endpointslice");
   return {
@@ -249,7 +292,19 @@ export function parseEndpointSlice(v: unknown): EndpointSlice {
   };
 }
 
-/** Projects a decoded `v1/Service`. */
+/**
+ * Projects a decoded `v1/Service` onto the fields discovery uses; throws `TypeError` on a
+ * field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const svc = parseService({
+ *   metadata: { name: "db", namespace: "prod" },
+ *   spec: { type: "ClusterIP", clusterIP: "10.96.0.7", ports: [{ name: "sql", port: 5432 }] },
+ * });
+ * svc.spec.ports[0]; // { name: "sql", protocol: "", port: 5432 }
+ * ```
+ */
 export function parseService(v: unknown): Service {
   const o = obj(v, "service");
   const spec = obj(field(o, "spec"), "service.spec");
@@ -272,7 +327,22 @@ export function parseService(v: unknown): Service {
   };
 }
 
-/** Projects a decoded `v1/Node`. */
+/**
+ * Projects a decoded `v1/Node` onto the fields discovery uses; throws `TypeError` on a
+ * field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const node = parseNode({
+ *   metadata: { name: "n1" },
+ *   status: {
+ *     addresses: [{ type: "InternalIP", address: "192.168.1.10" }],
+ *     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+ *   },
+ * });
+ * node.status.kubeletPort; // 10250 (JSON keys match case-insensitively, as in Go)
+ * ```
+ */
 export function parseNode(v: unknown): Node {
   const o = obj(v, "node");
   const spec = obj(field(o, "spec"), "node.spec");
@@ -292,7 +362,19 @@ export function parseNode(v: unknown): Node {
   };
 }
 
-/** Projects a decoded `networking.k8s.io/v1/Ingress`. */
+/**
+ * Projects a decoded `networking.k8s.io/v1/Ingress` onto the fields discovery uses;
+ * throws `TypeError` on a field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const ing = parseIngress({
+ *   metadata: { name: "site", namespace: "prod" },
+ *   spec: { rules: [{ host: "example.com", http: { paths: [{ path: "/api" }] } }] },
+ * });
+ * ing.spec.rules; // [{ host: "example.com", paths: ["/api"] }]
+ * ```
+ */
 export function parseIngress(v: unknown): Ingress {
   const o = obj(v, "ingress");
   const spec = obj(field(o, "spec"), "ingress.spec");
@@ -312,7 +394,14 @@ export function parseIngress(v: unknown): Ingress {
   };
 }
 
-/** Projects a decoded `v1/Namespace`. */
+/**
+ * Projects a decoded `v1/Namespace` (its metadata only); throws `TypeError` on a field of the wrong type.
+ *
+ * @example
+ * ```ts
+ * parseNamespace({ metadata: { name: "prod", labels: { team: "a" } } }).metadata.labels; // [["team", "a"]]
+ * ```
+ */
 export function parseNamespace(v: unknown): Namespace {
   const o = obj(v, "namespace");
   return { metadata: parseMeta(field(o, "metadata"), "namespace.metadata") };

@@ -31,6 +31,19 @@ function podReady(p: Pod): string {
  * Appends the labels every pod-backed target has: node and namespace metadata when attached,
  * `__meta_kubernetes_pod_{name,ip,ready,phase,node_name,host_ip,uid}`, the namespace, the
  * controller, and the pod's labels and annotations.
+ *
+ * @example
+ * ```ts
+ * const pod = parsePod({
+ *   metadata: { name: "web-0", namespace: "prod", labels: { app: "web" } },
+ *   status: { phase: "Running", podIP: "10.1.0.5" },
+ * });
+ * const m: LabelPairs = [];
+ * appendPodCommonLabels(m, pod, EMPTY_CONTEXT);
+ * // m: [["__meta_kubernetes_pod_name", "web-0"], ["__meta_kubernetes_pod_ip", "10.1.0.5"],
+ * //     ["__meta_kubernetes_pod_ready", "unknown"], ..., ["__meta_kubernetes_pod_label_app", "web"],
+ * //     ["__meta_kubernetes_pod_labelpresent_app", "true"]]
+ * ```
  */
 export function appendPodCommonLabels(dst: LabelPairs, p: Pod, ctx: MappingContext): void {
   if (ctx.attachNodeMetadata) {
@@ -64,7 +77,22 @@ export function appendPodCommonLabels(dst: LabelPairs, p: Pod, ctx: MappingConte
   appendObjectMetaLabels(dst, "__meta_kubernetes_pod", p.metadata);
 }
 
-/** Appends `__meta_kubernetes_pod_container_*` for container `c` and, when given, its port. */
+/**
+ * Appends `__meta_kubernetes_pod_container_*` for container `c` and, when given, its port.
+ *
+ * @example
+ * ```ts
+ * const c = pod.spec.containers[0]; // "app", image "nginx", port "http" 8080/TCP
+ * const m: LabelPairs = [];
+ * appendContainerLabels(m, c, c.ports[0], false);
+ * // m: [["__meta_kubernetes_pod_container_image", "nginx"],
+ * //     ["__meta_kubernetes_pod_container_name", "app"],
+ * //     ["__meta_kubernetes_pod_container_init", "false"],
+ * //     ["__meta_kubernetes_pod_container_port_name", "http"],
+ * //     ["__meta_kubernetes_pod_container_port_number", "8080"],
+ * //     ["__meta_kubernetes_pod_container_port_protocol", "TCP"]]
+ * ```
+ */
 export function appendContainerLabels(
   dst: LabelPairs,
   c: Container,

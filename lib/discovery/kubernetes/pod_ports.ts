@@ -66,7 +66,18 @@ export function appendEndpointPodLabels(m: LabelPairs, p: Pod, o: EndpointPodOpt
 
 /**
  * Appends one target per container port of every seen pod that is not in its seen list;
- * `appendOwner` adds the endpoints/endpointslice and service labels.
+ * `appendOwner` adds the endpoints/endpointslice and service labels. Each target's labels
+ * are sorted by name with duplicates removed.
+ *
+ * @example
+ * ```ts
+ * // `pod` has container port 8080 at IP 10.1.0.5; no endpoint port matched it.
+ * const out: LabelPairs[] = [];
+ * appendSkippedPodPorts(out, new Map([[pod, []]]), EMPTY_CONTEXT, (m) => {
+ *   m.push(["__meta_kubernetes_service_name", "web"]);
+ * });
+ * out[0][0]; // ["__address__", "10.1.0.5:8080"]
+ * ```
  */
 export function appendSkippedPodPorts(
   out: LabelPairs[],

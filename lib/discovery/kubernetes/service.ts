@@ -12,6 +12,19 @@ import type { Service } from "./objects.ts";
  * Appends the namespace, `__meta_kubernetes_service_{name,type}`, the cluster IP (or the
  * external name for `ExternalName` services), namespace metadata when attached, and the
  * service's labels and annotations.
+ *
+ * @example
+ * ```ts
+ * const svc = parseService({
+ *   metadata: { name: "db", namespace: "prod" },
+ *   spec: { type: "ClusterIP", clusterIP: "10.96.0.7" },
+ * });
+ * const m: LabelPairs = [];
+ * appendServiceCommonLabels(m, svc, EMPTY_CONTEXT);
+ * // m: [["__meta_kubernetes_namespace", "prod"], ["__meta_kubernetes_service_name", "db"],
+ * //     ["__meta_kubernetes_service_type", "ClusterIP"],
+ * //     ["__meta_kubernetes_service_cluster_ip", "10.96.0.7"]]
+ * ```
  */
 export function appendServiceCommonLabels(dst: LabelPairs, s: Service, ctx: MappingContext): void {
   dst.push(

@@ -40,7 +40,23 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The objects of one API URL, kept current by {@linkcode UrlWatcher.run}. */
+/**
+ * Holds the objects behind one API list URL and keeps them current by listing and watching
+ * in {@linkcode UrlWatcher.run}, reporting changed keys through `onChange`.
+ *
+ * @example
+ * ```ts
+ * const w = new UrlWatcher("pod", "http://127.0.0.1:8001/api/v1/pods", {
+ *   request: client.request,
+ *   sleep: realSleep,
+ *   apiServerTimeout: 1_800_000,
+ *   onChange: (_w, keys) => changed.push(...keys), // e.g. "default/web-0"
+ * });
+ * const done = w.run(signal); // lists, then watches until `signal` aborts
+ * await w.firstList();
+ * w.objects.get("default/web-0"); // the parsed Pod, if it exists
+ * ```
+ */
 export class UrlWatcher {
   /** Current objects by `namespace/name`, in the order first seen. */
   readonly objects: Map<string, KubeObject> = new Map();

@@ -15,7 +15,20 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>;
 }
 
-/** Shares group watchers between discoverers; see the module documentation. */
+/**
+ * Shares group watchers between discoverers by key, stopping each once its last user
+ * releases it (after an idle delay); see the module documentation.
+ *
+ * @example
+ * ```ts
+ * const reg = new WatcherRegistry(0);
+ * const g = reg.acquire(key, () => new GroupWatcher(settings, opts)); // made once per key
+ * reg.acquire(key, () => new GroupWatcher(settings, opts)) === g; // true
+ * await reg.release(key);
+ * await reg.release(key); // last user: `g` is stopped at once (idle delay 0)
+ * reg.size; // 0
+ * ```
+ */
 export class WatcherRegistry {
   readonly #entries = new Map<string, Entry>();
   readonly #idleStopDelay: number;
@@ -66,7 +79,16 @@ export class WatcherRegistry {
   }
 }
 
-/** The registry discoverers use unless given another. */
+/**
+ * The process-wide registry discoverers use unless given another (15 s idle delay); its size
+ * is exported as `vm_promscrape_discovery_kubernetes_group_watchers`.
+ *
+ * @example
+ * ```ts
+ * createKubernetesDiscoverer(cfg, { registry: defaultWatcherRegistry }); // same as omitting `registry`
+ * defaultWatcherRegistry.size; // number of live watch groups
+ * ```
+ */
 export const defaultWatcherRegistry: WatcherRegistry = new WatcherRegistry();
 
 metrics.gauge(
