@@ -59,7 +59,9 @@ export interface BuildResult {
  * Turns the discovered groups of one job into scrape targets for this member.
  * Targets dropped by relabeling, by sharding (with their owner members) or for lack of
  * an address are listed in `dropped`; a target whose URL or `__*__` option labels are
- * invalid is logged and skipped, as vmagent does. Requires `await initXXHash64()`.
+ * invalid is logged and skipped, as vmagent does. So is a target whose scrape interval is
+ * zero or negative (vmagent would panic on it; Prometheus rejects it), so every active
+ * target has `scrapeInterval > 0`. Requires `await initXXHash64()`.
  *
  * @example
  * ```ts
@@ -185,7 +187,16 @@ function finish(ctx: Ctx, labels: Label[]): ScrapeTarget | string {
   let streamParse = job.streamParse;
   try {
     let s = getLabelValue(labels, "__scrape_interval__");
-    if (s !== "") scrapeInterval = readOption("__scrape_interval__", s, parseDuration);
+    if (s !== "") {
+      scrapeInterval = readOption("__scrape_interval__", s, parseDuration);
+      // vmagent HEAD takes any parsed value and then panics on a zero or negative one
+      // (modulo by zero, non-positive ticker); Prometheus rejects the target instead.
+      if (!(scrapeInterval > 0)) {
+        throw new Error(
+          `invalid __scrape_interval__=${JSON.stringify(s)}: scrape interval must be positive`,
+        );
+      }
+    }
     s = getLabelValue(labels, "__scrape_timeout__");
     if (s !== "") scrapeTimeout = readOption("__scrape_timeout__", s, parseDuration);
     s = getLabelValue(labels, "__max_scrape_size__");
@@ -203,6 +214,13 @@ function finish(ctx: Ctx, labels: Label[]): ScrapeTarget | string {
     if (s !== "") streamParse = readOption("__stream_parse__", s, parseGoBool);
   } catch (e) {
     return (e as Error).message;
+  }
+  // The label may have been dropped by relabeling: then the job's value stands, and a job not
+  // made by the config parser may carry a non-positive one, which would stall the scrape loop.
+  if (!(scrapeInterval > 0)) {
+    return `invalid scrape_interval=${scrapeInterval}ms for job=${
+      JSON.stringify(job.jobName)
+    }: scrape interval must be positive`;
   }
   const final = labels.filter((l) => !l.name.startsWith("__"));
   if (getLabelValue(final, "instance") === "") final.push({ name: "instance", value: address });

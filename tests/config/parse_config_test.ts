@@ -96,6 +96,17 @@ Deno.test("parseConfig() applies interval and timeout defaults and clamping", ()
   );
   f("global: {scrape_timeout: 1h}\nscrape_configs: [{job_name: a}]", [[60000, 60000]]);
   f("scrape_configs: [{job_name: a, scrape_interval: -5s}]", [[60000, 10000]]);
+  // Zero (or below 1ms) means unset, on a job and on global, as in vmagent's config.go.
+  f("scrape_configs: [{job_name: a, scrape_interval: 0s, scrape_timeout: 0}]", [[60000, 10000]]);
+  f("scrape_configs: [{job_name: a, scrape_interval: 0.5ms}]", [[60000, 10000]]);
+  f("global: {scrape_interval: 0s, scrape_timeout: 0s}\nscrape_configs: [{job_name: a}]", [[
+    60000,
+    10000,
+  ]]);
+  f("global: {scrape_interval: 30s}\nscrape_configs: [{job_name: a, scrape_interval: 0s}]", [[
+    30000,
+    10000,
+  ]]);
   f("scrape_configs: [{job_name: a, scrape_interval: 1w, scrape_timeout: 1y}]", [[
     604800000,
     604800000,

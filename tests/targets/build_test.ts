@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type BuildOptions, buildScrapeTargets } from "../../lib/targets/build.ts";
 import { validateClusterOptions } from "../../lib/cluster/options.ts";
+import type { ScrapeConfig } from "../../lib/config/types.ts";
 import type { DiscoveredGroup } from "../../lib/discovery/types.ts";
 import type { Label } from "../../lib/util/series.ts";
 import { initXXHash64 } from "../../lib/util/xxhash64.ts";
@@ -250,6 +251,65 @@ Deno.test("buildScrapeTargets() reads the __*__ option labels back and logs bad 
   bad([["__max_scrape_size__", "big"]], /cannot parse __max_scrape_size__="big"/);
   bad([["__address__", "a b:1"]], /invalid target url="http:\/\/a b:1\/metrics" for job="node"/);
   bad([["__address__", "h:port"]], /invalid port/);
+});
+
+Deno.test("buildScrapeTargets() skips a target whose scrape interval is zero or negative", () => {
+  const f = (
+    job: ScrapeConfig,
+    labels: [string, string][],
+    relabel: boolean,
+    want: RegExp | number,
+  ) => {
+    const j = relabel
+      ? { ...job, relabelConfigs: jobOf({ relabel_configs: [DROP_INTERVAL] }).relabelConfigs }
+      : job;
+    const log = memLog();
+    const r = buildScrapeTargets(j, one("h:1", labels), { log });
+    if (typeof want === "number") {
+      assert.equal(r.active.length, 1);
+      assert.equal(r.active[0].scrapeInterval, want);
+      assert.deepEqual(log.errors, []);
+      return;
+    }
+    assert.equal(r.active.length + r.dropped.length, 0);
+    assert.equal(log.errors.length, 1);
+    assert.match(
+      log.errors[0],
+      /^skipping `static_configs` target "h:1" for job_name=node because of error: /,
+    );
+    assert.match(log.errors[0], want);
+  };
+  const DROP_INTERVAL = { regex: "__scrape_interval__", action: "labeldrop" };
+  const job = jobOf({ scrape_interval: "30s" });
+  const positive = /invalid __scrape_interval__="(.*)": scrape interval must be positive$/;
+  f(job, [["__scrape_interval__", "0s"]], false, positive);
+  f(job, [["__scrape_interval__", "0"]], false, positive);
+  f(job, [["__scrape_interval__", "-5s"]], false, positive);
+  f(job, [["__scrape_interval__", "1m-1m"]], false, positive);
+  // Sub-millisecond values truncate to 0 ms.
+  f(job, [["__scrape_interval__", "0.5ms"]], false, positive);
+  f(job, [["__scrape_interval__", "$__interval"]], false, positive);
+  f(job, [["__scrape_interval__", "1ms"]], false, 1);
+  f(job, [["__scrape_interval__", "soon"]], false, /cannot parse __scrape_interval__="soon"/);
+  // Without the label the job's value stands; a hand-built job may carry a bad one.
+  f(job, [], true, 30_000);
+  for (const bad of [0, -1000]) {
+    f(
+      { ...job, scrapeInterval: bad },
+      [["__scrape_interval__", "15s"]],
+      false,
+      15_000,
+    );
+    f(
+      { ...job, scrapeInterval: bad },
+      [],
+      true,
+      /invalid scrape_interval=(0|-1000)ms for job="node": scrape interval must be positive$/,
+    );
+  }
+  // A zero timeout is kept, as vmagent keeps it (its scrapes then all time out at once).
+  const r = buildScrapeTargets(job, one("h:1", [["__scrape_timeout__", "0s"]]), { log: memLog() });
+  assert.equal(r.active[0].scrapeTimeout, 0);
 });
 
 Deno.test("buildScrapeTargets() skips empty static targets with vmagent's log line", () => {
