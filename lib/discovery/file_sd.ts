@@ -12,6 +12,7 @@ import { type EnvLookup, expandEnvTemplate } from "../util/envtemplate.ts";
 import { realSleep, type Sleep } from "../util/clock.ts";
 import { getLogger, type Logger } from "../util/log.ts";
 import { globPaths } from "../config/glob.ts";
+import { isHTTPURL } from "../config/_path.ts";
 import type { DiscoveredGroup, Discoverer } from "./types.ts";
 
 /** The file system calls file_sd needs (injected in tests). */
@@ -52,11 +53,24 @@ export interface FileSDOptions {
  */
 export const denoFileSystem: FileSDFileSystem = {
   async readTextFile(path) {
-    if (/^https?:\/\//.test(path)) {
-      const resp = await fetch(path);
+    if (isHTTPURL(path)) {
+      let resp: Response;
+      try {
+        resp = await fetch(path);
+      } catch (e) {
+        const cause = (e as Error).cause;
+        const detail = cause instanceof Error ? `: ${cause.message}` : "";
+        throw new Error(
+          redactSecretUrls(
+            `cannot fetch ${JSON.stringify(path)}: ${(e as Error).message}${detail}`,
+          ),
+        );
+      }
       if (!resp.ok) {
         await resp.body?.cancel();
-        throw new Error(`unexpected status code ${resp.status} when reading ${path}`);
+        throw new Error(
+          `unexpected status code ${resp.status} when reading ${redactSecretUrls(path)}`,
+        );
       }
       return await resp.text();
     }
@@ -182,6 +196,8 @@ export class FileSDDiscoverer implements Discoverer {
       this.#errors.delete(key);
       return;
     }
+    // File entries may be http(s) URLs with credentials: errors are logged and shown on pages.
+    message = redactSecretUrls(message);
     this.#errors.set(key, message);
     if (message !== prev) this.#log.error(message); // once per distinct error, not every check
   }
@@ -259,4 +275,44 @@ function scalarText(node: Node | null, where: string): string {
   if (node.value === null) return "";
   if (typeof node.value === "string") return node.value;
   return node.source ?? String(node.value);
+}
+
+/** An http(s) URL in a text; punctuation that ends it (as in `url: error`) is not part of it. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()]*[^\s"'<>().,;:!?]/gi;
+
+/**
+ * Hides the secrets of every http(s) URL in `text`: the password of `user:password@` (as
+ * `user:***@`, like `redactUrls` in `lib/util/http_client.ts`, but split at the last `@` as Go
+ * does), a bare `token@` userinfo (as `***@`), and the values of the query string
+ * (`?token=***`), since file_sd URLs often carry an access token there.
+ *
+ * @example
+ * ```ts
+ * redactSecretUrls('cannot fetch "https://u:p@h/sd.json?token=abc&x": 404');
+ * // 'cannot fetch "https://u:***@h/sd.json?token=***&x": 404'
+ * ```
+ */
+export function redactSecretUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => {
+    let out = url;
+    const start = url.indexOf("//") + 2;
+    let authEnd = url.slice(start).search(/[/?#]/);
+    authEnd = authEnd < 0 ? url.length : start + authEnd;
+    const at = url.lastIndexOf("@", authEnd); // Go splits the userinfo at the last '@'
+    if (at >= start) {
+      const colon = url.indexOf(":", start);
+      const user = colon >= 0 && colon < at ? url.slice(start, colon) + ":" : "";
+      out = url.slice(0, start) + user + "***" + url.slice(at);
+    }
+    const q = out.indexOf("?");
+    if (q < 0) return out;
+    const hash = out.indexOf("#", q);
+    const end = hash < 0 ? out.length : hash;
+    const query = out.slice(q + 1, end).split("&").map((p) => {
+      const eq = p.indexOf("=");
+      return eq < 0 ? p : p.slice(0, eq + 1) + "***";
+    });
+    out = out.slice(0, q + 1) + query.join("&") + out.slice(end);
+    return out;
+  });
 }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
+  denoFileSystem,
   FileSDDiscoverer,
   type FileSDFileSystem,
   parseFileSD,
+  redactSecretUrls,
 } from "../../lib/discovery/file_sd.ts";
 import type { DiscoveredGroup } from "../../lib/discovery/types.ts";
 import type { Logger } from "../../lib/util/log.ts";
@@ -184,4 +186,72 @@ Deno.test("FileSDDiscoverer.run() reports the first list, then only changes, onc
   await done;
   assert.deepEqual(updates, [["a:1"], ["a:1", "b:2"]]);
   assert.ok(intervals.every((ms) => ms === 30_000));
+});
+
+Deno.test("redactSecretUrls() hides passwords, bare userinfo tokens and query values of http(s) URLs", () => {
+  const f = (text: string, want: string) => assert.equal(redactSecretUrls(text), want);
+  f("http://u:p@h:80/sd.json", "http://u:***@h:80/sd.json");
+  f("https://tok3n@h/sd.json", "https://***@h/sd.json");
+  f("http://u:p@ss@h/sd.json", "http://u:***@h/sd.json");
+  f("http://u@x:p@h:1?a=b", "http://u@x:***@h:1?a=***"); // Go: user "u@x", password "p"
+  f("http://h/a@b", "http://h/a@b");
+  f("https://h/sd.json?token=abc&x&k=", "https://h/sd.json?token=***&x&k=***");
+  f("https://h/sd.json?token=abc#frag", "https://h/sd.json?token=***#frag");
+  f(
+    'cannot fetch "HTTPS://admin:s3cret@h/a.yml?sig=xyz": url (http://h/a.yml?sig=xyz): refused',
+    'cannot fetch "HTTPS://admin:***@h/a.yml?sig=***": url (http://h/a.yml?sig=***): refused',
+  );
+  // Plain paths and URLs without secrets stay as they are.
+  f("skipping file /sd/a?b=c.yml: oops", "skipping file /sd/a?b=c.yml: oops");
+  f("http://h:9100/metrics", "http://h:9100/metrics");
+  // Punctuation after a URL is kept out of it.
+  f("reading http://h/a?t=x: timeout.", "reading http://h/a?t=***: timeout.");
+  f("see http://u:p@h/a?t=x, then retry", "see http://u:***@h/a?t=***, then retry");
+});
+
+Deno.test("FileSDDiscoverer logs and exposes errors of http(s) file entries without their secrets", async () => {
+  const url = "https://admin:s3cret@sd.example.com/targets.json?token=t0ken";
+  const files = new Map<string, string | Error>([
+    [url, new Error(`cannot fetch ${url}: error sending request for url (${url})`)],
+  ]);
+  const log = memLog();
+  const d = new FileSDDiscoverer({ files: [url] }, { fs: memFs(files), log });
+  assert.deepEqual(await d.refresh(), []);
+  assert.equal(log.errors.length, 1);
+  for (const text of [log.errors[0], d.lastError()]) {
+    assert.doesNotMatch(text, /s3cret|t0ken/);
+    assert.match(
+      text,
+      /^skipping file https:\/\/admin:\*\*\*@sd\.example\.com\/targets\.json\?token=\*\*\* for job_name= /,
+    );
+  }
+});
+
+Deno.test("denoFileSystem.readTextFile() leaves secrets out of fetch and status errors", async () => {
+  const url = "http://admin:s3cret@sd.example.com/targets.json?token=t0ken";
+  const f = async (fake: typeof fetch, want: RegExp) => {
+    const real = globalThis.fetch;
+    globalThis.fetch = fake;
+    try {
+      const e = await denoFileSystem.readTextFile(url).then(() => undefined, (e) => e as Error);
+      assert.ok(e instanceof Error, "readTextFile() must fail");
+      assert.doesNotMatch(e.message, /s3cret|t0ken/);
+      assert.match(e.message, want);
+    } finally {
+      globalThis.fetch = real;
+    }
+  };
+  await f(
+    () =>
+      Promise.reject(
+        new TypeError("fetch failed", {
+          cause: new Error(`error sending request for url (${url.replace("admin:s3cret@", "")})`),
+        }),
+      ),
+    /^cannot fetch "http:\/\/admin:\*\*\*@sd\.example\.com\/targets\.json\?token=\*\*\*": fetch failed: error sending request for url \(http:\/\/sd\.example\.com\/targets\.json\?token=\*\*\*\)$/,
+  );
+  await f(
+    () => Promise.resolve(new Response("forbidden", { status: 403 })),
+    /^unexpected status code 403 when reading http:\/\/admin:\*\*\*@sd\.example\.com\/targets\.json\?token=\*\*\*$/,
+  );
 });
