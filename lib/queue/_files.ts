@@ -70,7 +70,9 @@ export function join(dir: string, name: string): string {
 
 /**
  * Reads and checks `metainfo.json`. Returns undefined when it does not exist;
- * throws an Error naming the problem when it is unreadable or inconsistent.
+ * throws an Error naming the problem when it is unreadable, not a JSON object (an array
+ * included), has a non-string `Name` or has inconsistent offsets. A missing or null field
+ * counts as empty, as Go's `json.Unmarshal` leaves it.
  *
  * @example
  * ```ts
@@ -92,8 +94,14 @@ export function readMetainfo(path: string): Metainfo | undefined {
   } catch (e) {
     throw new Error(`cannot parse ${path}: ${(e as Error).message}`);
   }
+  // An array is an object to typeof but no metainfo: vmagent's json.Unmarshal rejects it too.
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new Error(`${path} does not hold a JSON object`);
+  }
   const o = raw as Record<string, unknown>;
-  if (typeof o !== "object" || o === null) throw new Error(`${path} does not hold a JSON object`);
+  if (o.Name !== undefined && o.Name !== null && typeof o.Name !== "string") {
+    throw new Error(`${path} holds an invalid Name: ${JSON.stringify(o.Name)}`);
+  }
   const name = typeof o.Name === "string" ? o.Name : "";
   const r = o.ReaderOffset ?? 0;
   const w = o.WriterOffset ?? 0;

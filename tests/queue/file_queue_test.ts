@@ -284,6 +284,51 @@ Deno.test("FileQueue.open() rebuilds a corrupt or missing metainfo.json from the
   f((p) => Deno.writeTextFileSync(p, "{not json"));
   f((p) => Deno.writeTextFileSync(p, '{"Name":"x","ReaderOffset":500,"WriterOffset":10}'));
   f((p) => Deno.removeSync(p));
+  // JSON that is no object, or a Name that is no string, is as corrupt as vmagent finds it;
+  // taken as offsets 0/0 it would delete every chunk as "from the future".
+  f((p) => Deno.writeTextFileSync(p, "[]"));
+  f((p) => Deno.writeTextFileSync(p, '[{"Name":"1:secret-url","ReaderOffset":0}]'));
+  f((p) => Deno.writeTextFileSync(p, "null"));
+  f((p) => Deno.writeTextFileSync(p, "42"));
+  f((p) => Deno.writeTextFileSync(p, '"metainfo"'));
+  f((p) => Deno.writeTextFileSync(p, '{"Name":7,"ReaderOffset":0,"WriterOffset":0}'));
+});
+
+Deno.test("FileQueue.open() re-creates an empty queue whose metainfo.json is not a JSON object", () => {
+  const f = (text: string, want: RegExp) => {
+    using dir = tempDir();
+    using logs = captureLogs();
+    Deno.writeTextFileSync(`${dir.path}/metainfo.json`, text);
+    const q = open(dir.path);
+    assert.match(logs.text(), want);
+    assert.match(logs.text(), /re-creating the queue at /);
+    assert.deepEqual(JSON.parse(Deno.readTextFileSync(`${dir.path}/metainfo.json`)), {
+      Name: "1:secret-url",
+      ReaderOffset: 0,
+      WriterOffset: 0,
+    });
+    q.write(block(1));
+    assert.deepEqual(drain(q), [1]);
+    q.close();
+  };
+  f("[]", /metainfo\.json does not hold a JSON object/);
+  f("[1, 2]", /metainfo\.json does not hold a JSON object/);
+  f("true", /metainfo\.json does not hold a JSON object/);
+  f('{"Name":["x"]}', /metainfo\.json holds an invalid Name: \["x"\]/);
+});
+
+Deno.test("FileQueue.open() takes null or missing metainfo.json fields as empty, as Go's json.Unmarshal does", () => {
+  using dir = tempDir();
+  using logs = captureLogs();
+  Deno.writeTextFileSync(
+    `${dir.path}/metainfo.json`,
+    '{"Name":null,"ReaderOffset":null,"Extra":1}',
+  );
+  const q = open(dir.path);
+  q.write(block(3));
+  assert.deepEqual(drain(q), [3]);
+  q.close();
+  assert.doesNotMatch(logs.text(), /re-creating|rebuilt/);
 });
 
 Deno.test("FileQueue.open() removes chunk files from the past, the future and misaligned ones; skips unknown files", () => {
