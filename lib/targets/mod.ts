@@ -8,7 +8,7 @@
 export * from "./types.ts";
 export { type BuildOptions, type BuildResult, buildScrapeTargets } from "./build.ts";
 export { mergeLabels, sortDedupeKeepLast } from "./merge_labels.ts";
-export { checkScrapeURL, getScrapeURL, queryEscape, type ScrapeURL } from "./scrape_url.ts";
+export { checkScrapeURL, getScrapeURL, type ScrapeURL } from "./scrape_url.ts";
 export {
   formatLabels,
   jobKeyPart,

@@ -8,6 +8,7 @@
  */
 import type { Label } from "../util/series.ts";
 import { getLabelValue } from "../util/labels.ts";
+import { goQueryEscape } from "../util/go_query_escape.ts";
 
 /** A scrape URL and the address used for the default `instance` label. */
 export interface ScrapeURL {
@@ -77,40 +78,10 @@ function encodeParams(
   const names = [...params.keys()].sort();
   const parts: string[] = [];
   for (const name of names) {
-    const k = queryEscape(name);
-    for (const v of params.get(name)!) parts.push(`${k}=${queryEscape(v)}`);
+    const k = goQueryEscape(name);
+    for (const v of params.get(name)!) parts.push(`${k}=${goQueryEscape(v)}`);
   }
   return parts.join("&");
-}
-
-const encoder = new TextEncoder();
-const HEX = "0123456789ABCDEF";
-
-/**
- * Escapes text as Go's `url.QueryEscape`: letters, digits and `-_.~` stay, a space
- * becomes `+`, every other UTF-8 byte becomes `%XX`.
- *
- * @example
- * ```ts
- * queryEscape("a b&c"); // "a+b%26c"
- * ```
- */
-export function queryEscape(s: string): string {
-  let plain = true;
-  for (let i = 0; i < s.length && plain; i++) plain = isUnreserved(s.charCodeAt(i));
-  if (plain) return s;
-  let out = "";
-  for (const b of encoder.encode(s)) {
-    if (isUnreserved(b)) out += String.fromCharCode(b);
-    else if (b === 0x20) out += "+";
-    else out += "%" + HEX[b >> 4] + HEX[b & 15];
-  }
-  return out;
-}
-
-function isUnreserved(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
-    c === 0x2d || c === 0x5f || c === 0x2e || c === 0x7e;
 }
 
 /**
@@ -156,12 +127,19 @@ export function checkScrapeURL(url: string): string {
   if (port !== "" && !/^:\d*$/.test(port)) return `invalid port ${JSON.stringify(port)} after host`;
   for (let i = 0; i < host.length; i++) {
     const c = host.charCodeAt(i);
-    if (c >= 0x80 || isUnreserved(c) || HOST_OK.includes(host[i])) continue;
+    if (c >= 0x80 || isAlnum(c) || HOST_OK.includes(host[i])) continue;
     if (c === 0x25 && /^[0-9A-Fa-f]{2}$/.test(host.slice(i + 1, i + 3))) continue;
     return `invalid character ${JSON.stringify(host[i])} in host name`;
   }
   return "";
 }
 
-/** Sub-delimiters Go accepts unescaped in a host (`shouldEscape(c, encodeHost)` is false). */
-const HOST_OK = "!$&'()*+,;=:[]<>\"";
+/**
+ * Besides letters and digits, what Go accepts unescaped in a host (`shouldEscape(c, encodeHost)`
+ * is false): the unreserved `-_.~` and these sub-delimiters.
+ */
+const HOST_OK = "-_.~!$&'()*+,;=:[]<>\"";
+
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}

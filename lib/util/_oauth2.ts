@@ -9,24 +9,9 @@
  */
 import type { HTTPClientConfig, OAuth2Config } from "../config/types.ts";
 import type { HttpClient } from "./http_client.ts";
+import { goQueryEscape } from "./go_query_escape.ts";
 
 /** What {@linkcode OAuth2TokenSource} needs from its owner. */
-
-/**
- * Go's `url.QueryEscape`: UTF-8 bytes other than letters, digits and `-_.~` as
- * `%XX`, a space as `+`.
- *
- * @example
- * ```ts
- * goQueryEscape("sec ret!"); // "sec+ret%21"
- * ```
- */
-export function goQueryEscape(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
-    .replace(/%20/g, "+");
-}
-
 export interface OAuth2Deps {
   readSecret: (path: string, what: string) => Promise<string>;
   newClient: (cfg: HTTPClientConfig) => HttpClient;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkScrapeURL, getScrapeURL, queryEscape } from "../../lib/targets/scrape_url.ts";
+import { checkScrapeURL, getScrapeURL } from "../../lib/targets/scrape_url.ts";
 import type { Label } from "../../lib/util/series.ts";
 
 const L = (o: Record<string, string>): Label[] =>
@@ -30,15 +30,6 @@ Deno.test("getScrapeURL() builds URLs as vmagent HEAD does", () => {
     "h:1",
   );
   f({ __address__: "user:pw@h:1" }, [], "http://user:pw@h:1/metrics", "user:pw@h:1");
-});
-
-Deno.test("queryEscape() escapes like Go's url.QueryEscape", () => {
-  const f = (s: string, want: string) => assert.equal(queryEscape(s), want);
-  f("", "");
-  f("aZ09-_.~", "aZ09-_.~");
-  f("a b", "a+b");
-  f("!*'();:@&=+$,/?#[]", "%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D");
-  f("é☃", "%C3%A9%E2%98%83");
 });
 
 Deno.test("checkScrapeURL() rejects what Go's url.Parse rejects in scrape URLs", () => {

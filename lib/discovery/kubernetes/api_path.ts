@@ -7,6 +7,7 @@
  */
 import type { KubernetesSelector } from "../../config/types.ts";
 import type { WatchRole } from "./objects.ts";
+import { goQueryEscape } from "../../util/go_query_escape.ts";
 
 const RESOURCES: Record<WatchRole, string> = {
   pod: "pods",
@@ -17,20 +18,6 @@ const RESOURCES: Record<WatchRole, string> = {
   ingress: "ingresses",
   namespace: "namespaces",
 };
-
-/**
- * Escapes a query value as Go's `url.QueryEscape` does (space as `+`, only `A-Za-z0-9-_.~` kept).
- *
- * @example
- * ```ts
- * goQueryEscape("app in (web, api)"); // "app+in+%28web%2C+api%29"
- * ```
- */
-export function goQueryEscape(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
-    .replace(/%20/g, "+");
-}
 
 /**
  * Returns the `labelSelector=...&fieldSelector=...` query of the selectors for `role`

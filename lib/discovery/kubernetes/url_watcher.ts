@@ -13,7 +13,7 @@ import { metrics } from "../../metrics/registry.ts";
 import { redactUrls } from "../../util/http_client.ts";
 import { getLogger } from "../../util/log.ts";
 import type { ApiRequest } from "./api_client.ts";
-import { goQueryEscape } from "./api_path.ts";
+import { goQueryEscape } from "../../util/go_query_escape.ts";
 import { type KubeObject, objectKey, type WatchRole } from "./objects.ts";
 import { parseObject, parseObjectList } from "./parse_objects.ts";
 import { Backoff } from "../../util/backoff.ts";

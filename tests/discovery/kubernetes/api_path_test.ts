@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { KubernetesSelector } from "../../../lib/config/types.ts";
-import { apiPaths, goQueryEscape } from "../../../lib/discovery/kubernetes/api_path.ts";
+import { apiPaths } from "../../../lib/discovery/kubernetes/api_path.ts";
 import type { WatchRole } from "../../../lib/discovery/kubernetes/objects.ts";
 
 Deno.test("apiPaths() builds vmagent's API paths per role, namespace and selector", () => {
@@ -72,13 +72,4 @@ Deno.test("apiPaths() builds vmagent's API paths per role, namespace and selecto
   ]);
   // namespaces (for attach_metadata) are cluster-wide
   f("namespace", ["x"], [], ["/api/v1/namespaces"]);
-});
-
-Deno.test("goQueryEscape() escapes as Go's url.QueryEscape", () => {
-  const f = (s: string, want: string) => assert.equal(goQueryEscape(s), want);
-  f("app=web,tier!=db", "app%3Dweb%2Ctier%21%3Ddb");
-  f("a b", "a+b");
-  f("env in (prod, dev)", "env+in+%28prod%2C+dev%29");
-  f("x-y_z.~*'", "x-y_z.~%2A%27");
-  f("é", "%C3%A9");
 });
