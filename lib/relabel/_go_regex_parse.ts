@@ -9,8 +9,10 @@
 import type { GoNode, GoRegexTree } from "./_go_regex_ast.ts";
 import {
   checkScalar,
+  checkText,
   type Cursor,
   err,
+  GoRegexErrorCode,
   GoRegexSyntaxError,
   parseClass,
   parseEscape,
@@ -18,7 +20,7 @@ import {
   parseUnicodeClass,
 } from "./_go_regex_scan.ts";
 
-export { GoRegexSyntaxError };
+export { GoRegexErrorCode, GoRegexSyntaxError };
 
 const FOLD = 1; // (?i)
 const DOT_NL = 2; // (?s)
@@ -36,7 +38,8 @@ export interface ParseGoRegexOptions {
 
 /**
  * Parses Go regular expression `source` into a syntax tree and its capture group names;
- * throws {@linkcode GoRegexSyntaxError} where Go's `regexp/syntax` would fail.
+ * throws {@linkcode GoRegexSyntaxError} where Go's `regexp/syntax` would fail, with Go's
+ * error text and `regex` set to `source`.
  *
  * @example
  * ```ts
@@ -45,10 +48,18 @@ export interface ParseGoRegexOptions {
  * ```
  */
 export function parseGoRegex(source: string, opts: ParseGoRegexOptions = {}): GoRegexTree {
-  const p = new Parser(source, ONE_LINE | (opts.dotNL ? DOT_NL : 0));
-  const root = p.parseAlternate();
-  if (p.pos < source.length) throw err(`unexpected )`);
-  return { root, groupNames: p.groupNames };
+  try {
+    const p = new Parser(source, ONE_LINE | (opts.dotNL ? DOT_NL : 0));
+    const root = p.parseAlternate();
+    // Go reports both unbalanced cases with the whole expression.
+    if (p.pos < source.length) throw err(GoRegexErrorCode.UnexpectedParen, source);
+    return { root, groupNames: p.groupNames };
+  } catch (e) {
+    if (e instanceof GoRegexSyntaxError && e.regex === "") {
+      throw new GoRegexSyntaxError(e.code, e.expr, source);
+    }
+    throw e;
+  }
 }
 
 /** Returns false when a repetition nested in `node` multiplies past `n` copies (Go's repeatIsValid). */
@@ -110,7 +121,7 @@ class Parser implements Cursor {
           const [min, max] = r;
           const text = s.slice(start, this.pos);
           if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max)) {
-            throw err("invalid repeat count", text);
+            throw err(GoRegexErrorCode.InvalidRepeatSize, text);
           }
           this.repeat(atoms, min, max, start, lastRepeat);
           lastRepeat = start;
@@ -132,14 +143,14 @@ class Parser implements Cursor {
       greedy = !greedy;
     }
     if (lastRepeat >= 0) {
-      throw err("invalid nested repetition operator", this.s.slice(lastRepeat, this.pos));
+      throw err(GoRegexErrorCode.InvalidRepeatOp, this.s.slice(lastRepeat, this.pos));
     }
     const opText = this.s.slice(start, this.pos);
     const sub = atoms.pop();
-    if (sub === undefined) throw err("missing argument to repetition operator", opText);
+    if (sub === undefined) throw err(GoRegexErrorCode.MissingRepeatArgument, opText);
     const node: GoNode = { op: "repeat", min, max, greedy, sub };
     if ((min >= 2 || max >= 2) && !repeatIsValid(node, MAX_REPEAT)) {
-      throw err("invalid repeat count", opText);
+      throw err(GoRegexErrorCode.InvalidRepeatSize, opText);
     }
     atoms.push(node);
   }
@@ -212,7 +223,7 @@ class Parser implements Cursor {
         return;
       default: {
         const cp = s.codePointAt(this.pos)!;
-        checkScalar(cp);
+        checkScalar(cp, s, this.pos);
         this.pos += cp > 0xffff ? 2 : 1;
         atoms.push(this.literal(cp));
       }
@@ -226,7 +237,7 @@ class Parser implements Cursor {
   /** Parses the inside of a group up to and including `)`; captures when index > 0. */
   parseGroupBody(index: number, name: string, savedFlags = this.flags): GoNode {
     const sub = this.parseAlternate();
-    if (this.s[this.pos] !== ")") throw err("missing closing )");
+    if (this.s[this.pos] !== ")") throw err(GoRegexErrorCode.MissingParen, this.s);
     this.pos++;
     this.flags = savedFlags;
     return index > 0 ? { op: "capture", index, name, sub } : sub;
@@ -240,18 +251,17 @@ class Parser implements Cursor {
     const startsWithP = rest > 4 && s[start + 2] === "P" && s[start + 3] === "<";
     const startsWithName = rest > 3 && s[start + 2] === "<";
     if (startsWithP || startsWithName) {
+      // Lookbehinds `(?<=` and `(?<!` land here too, as in Go: invalid named captures.
       const nameStart = start + (startsWithP ? 4 : 3);
-      if (!startsWithP && (s[nameStart] === "=" || s[nameStart] === "!")) {
-        throw err(
-          "lookbehind is not supported by Go regular expressions:",
-          s.slice(start, nameStart + 1),
-        );
-      }
       const end = s.indexOf(">", start);
-      if (end < 0) throw err("invalid named capture", s.slice(start));
+      if (end < 0) {
+        checkText(s.slice(start));
+        throw err(GoRegexErrorCode.InvalidNamedCapture, s.slice(start));
+      }
       const name = s.slice(nameStart, end);
+      checkText(name);
       if (!/^[A-Za-z0-9_]+$/.test(name)) {
-        throw err("invalid named capture", s.slice(start, end + 1));
+        throw err(GoRegexErrorCode.InvalidNamedCapture, s.slice(start, end + 1));
       }
       this.pos = end + 1;
       const index = this.groupNames.push(name) - 1;
@@ -262,6 +272,7 @@ class Parser implements Cursor {
     let sawFlag = false;
     let i = start + 2;
     while (i < s.length) {
+      checkScalar(s.codePointAt(i)!, s, i);
       const c = s[i++];
       const set = (bit: number, on: boolean) => {
         flags = on !== negative ? flags | bit : flags & ~bit;
@@ -284,10 +295,11 @@ class Parser implements Cursor {
         this.flags = flags;
         return this.parseGroupBody(0, "", saved);
       } else {
-        throw unsupportedPerlSyntax(s.slice(start, i));
+        // Lookaheads, atomic groups, comments, (?x)...: Go knows none of them.
+        throw err(GoRegexErrorCode.InvalidPerlOp, s.slice(start, i));
       }
     }
-    throw unsupportedPerlSyntax(s.slice(start, i));
+    throw err(GoRegexErrorCode.InvalidPerlOp, s.slice(start, i));
   }
 
   parseBackslash(atoms: GoNode[]): void {
@@ -311,15 +323,15 @@ class Parser implements Cursor {
         atoms.push({ op: "noWordBoundary" });
         return;
       case "C":
-        throw err("invalid escape sequence", "\\C");
+        throw err(GoRegexErrorCode.InvalidEscape, "\\C");
       case "Q": {
         // \Q...\E: everything up to \E (or the end) is literal text.
         const end = s.indexOf("\\E", this.pos + 2);
         const lit = s.slice(this.pos + 2, end < 0 ? s.length : end);
         this.pos = end < 0 ? s.length : end + 2;
-        for (const ch of lit) {
-          const cp = ch.codePointAt(0)!;
-          checkScalar(cp);
+        for (let k = 0; k < lit.length; k += lit.codePointAt(k)! > 0xffff ? 2 : 1) {
+          const cp = lit.codePointAt(k)!;
+          checkScalar(cp, lit, k);
           atoms.push(this.literal(cp));
         }
         return;
@@ -333,16 +345,6 @@ class Parser implements Cursor {
     }
     atoms.push(this.literal(parseEscape(this)));
   }
-}
-
-function unsupportedPerlSyntax(text: string): GoRegexSyntaxError {
-  if (text === "(?=" || text === "(?!") {
-    return err("lookahead is not supported by Go regular expressions:", text);
-  }
-  if (text === "(?>") {
-    return err("atomic groups are not supported by Go regular expressions:", text);
-  }
-  return err("invalid or unsupported Perl syntax", text);
 }
 
 /** Builds a concatenation, merging runs of literals with the same case folding. */

@@ -15,36 +15,80 @@ export interface Cursor {
 }
 
 /**
- * The error thrown for a pattern Go's `regexp` would reject; a `SyntaxError`, so callers may catch either.
+ * The texts of Go's `regexp/syntax` error codes (`syntax.ErrorCode`), by Go's constant
+ * name without the `Err` prefix. `NestingDepth` and `Large` are listed for completeness:
+ * the parser does not check Go's size and depth limits.
+ */
+export const GoRegexErrorCode = {
+  InternalError: "regexp/syntax: internal error",
+  InvalidCharClass: "invalid character class",
+  InvalidCharRange: "invalid character class range",
+  InvalidEscape: "invalid escape sequence",
+  InvalidNamedCapture: "invalid named capture",
+  InvalidPerlOp: "invalid or unsupported Perl syntax",
+  InvalidRepeatOp: "invalid nested repetition operator",
+  InvalidRepeatSize: "invalid repeat count",
+  InvalidUTF8: "invalid UTF-8",
+  MissingBracket: "missing closing ]",
+  MissingParen: "missing closing )",
+  MissingRepeatArgument: "missing argument to repetition operator",
+  TrailingBackslash: "trailing backslash at end of expression",
+  UnexpectedParen: "unexpected )",
+  NestingDepth: "expression nests too deeply",
+  Large: "expression too large",
+} as const;
+
+/** One of the texts in {@linkcode GoRegexErrorCode}. */
+export type GoRegexErrorCode = typeof GoRegexErrorCode[keyof typeof GoRegexErrorCode];
+
+/**
+ * The error thrown for a pattern Go's `regexp` would reject, with Go's exact text
+ * (`*syntax.Error`): "error parsing regexp: <code>: \`<expr>\`". A `SyntaxError`, so
+ * callers may catch either.
  *
  * @example
  * ```ts
  * try {
- *   compileGoRegex("a**");
+ *   compileGoRegex("a**", { anchored: false });
  * } catch (e) {
  *   e instanceof GoRegexSyntaxError; // true
- *   (e as Error).message; // "invalid nested repetition operator `**`"
+ *   (e as GoRegexSyntaxError).code; // "invalid nested repetition operator"
+ *   (e as GoRegexSyntaxError).expr; // "**"
+ *   (e as Error).message; // "error parsing regexp: invalid nested repetition operator: `**`"
  * }
  * ```
  */
 export class GoRegexSyntaxError extends SyntaxError {
-  constructor(message: string) {
-    super(message);
+  /** Go's error code text, e.g. "missing closing )". */
+  readonly code: GoRegexErrorCode;
+  /** The offending part of the expression, as Go reports it (may be ""). */
+  readonly expr: string;
+  /**
+   * The whole expression that failed to parse: the pattern, or its anchored form
+   * `^(?:pattern)$` when that is what failed; "" when not known.
+   */
+  readonly regex: string;
+
+  constructor(code: GoRegexErrorCode, expr: string, regex = "", options?: ErrorOptions) {
+    super(`error parsing regexp: ${code}: \`${expr}\``, options);
     this.name = "GoRegexSyntaxError";
+    this.code = code;
+    this.expr = expr;
+    this.regex = regex;
   }
 }
 
 /**
- * Builds a syntax error; `fragment` is the offending text, shown in backquotes.
+ * Builds a syntax error with Go's code text and the offending text `expr`.
  *
  * @example
  * ```ts
- * err("missing closing ]", "[a").message; // "missing closing ] `[a`"
- * throw err("trailing backslash at end of expression");
+ * err(GoRegexErrorCode.MissingBracket, "[a").message; // "error parsing regexp: missing closing ]: `[a`"
+ * throw err(GoRegexErrorCode.TrailingBackslash, "");
  * ```
  */
-export function err(message: string, fragment?: string): GoRegexSyntaxError {
-  return new GoRegexSyntaxError(fragment === undefined ? message : `${message} \`${fragment}\``);
+export function err(code: GoRegexErrorCode, expr: string): GoRegexSyntaxError {
+  return new GoRegexSyntaxError(code, expr);
 }
 
 function isOctal(c: string | undefined): boolean {
@@ -63,17 +107,37 @@ function unhex(c: string): number {
 }
 
 /**
- * Throws when a code point is a lone surrogate, which cannot come from valid UTF-8 (Go: invalid UTF-8).
+ * Throws when code point `cp`, read at `at` in `text`, is a lone surrogate, which no valid
+ * UTF-8 encodes: Go reports invalid UTF-8 with the rest of the text from there.
  *
  * @example
  * ```ts
- * checkScalar(0x41); // returns; "A" is fine
- * checkScalar(0xd800); // throws GoRegexSyntaxError "invalid UTF-8 in regular expression"
+ * checkScalar(0x41, "A", 0); // returns; "A" is fine
+ * checkScalar(0xd800, "a\ud800x", 1); // throws "error parsing regexp: invalid UTF-8: `\ud800x`"
  * ```
  */
-export function checkScalar(cp: number): void {
-  // A lone surrogate cannot come from valid UTF-8; Go reports it as invalid UTF-8.
-  if (cp >= 0xd800 && cp <= 0xdfff) throw err("invalid UTF-8 in regular expression");
+export function checkScalar(cp: number, text: string, at: number): void {
+  if (cp >= 0xd800 && cp <= 0xdfff) throw err(GoRegexErrorCode.InvalidUTF8, text.slice(at));
+}
+
+/**
+ * Throws, as Go's `checkUTF8`, when `text` holds a lone surrogate (which no valid UTF-8
+ * encodes), with the rest of `text` from there.
+ *
+ * @example
+ * ```ts
+ * checkText("name"); // returns
+ * checkText("n\udc00me"); // throws "error parsing regexp: invalid UTF-8: `\udc00me`"
+ * ```
+ */
+export function checkText(text: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else throw err(GoRegexErrorCode.InvalidUTF8, text.slice(i));
+  }
 }
 
 /**
@@ -97,11 +161,12 @@ export function parseUnicodeClass(cur: Cursor): ClassItem | undefined {
   let end: number;
   if (s[start + 2] === "{") {
     const close = s.indexOf("}", start);
-    if (close < 0) throw err("invalid character class range", s.slice(start));
+    if (close < 0) throw err(GoRegexErrorCode.InvalidCharRange, s.slice(start));
     name = s.slice(start + 3, close);
     end = close + 1;
   } else {
     const cp = s.codePointAt(start + 2);
+    if (cp !== undefined) checkScalar(cp, s, start + 2);
     name = cp === undefined ? "" : String.fromCodePoint(cp);
     end = start + 2 + name.length;
   }
@@ -111,7 +176,8 @@ export function parseUnicodeClass(cur: Cursor): ClassItem | undefined {
     name = name.slice(1);
   }
   const names = lookupUnicodeClass(name);
-  if (names === undefined) throw err("unknown Unicode class", seq);
+  // Go reports an unknown class name as an invalid range.
+  if (names === undefined) throw err(GoRegexErrorCode.InvalidCharRange, seq);
   cur.pos = end;
   return { kind: "prop", negate, names };
 }
@@ -147,41 +213,22 @@ export function parsePerlClass(cur: Cursor): ClassItem | undefined {
 export function parseEscape(cur: Cursor): number {
   const s = cur.s;
   const start = cur.pos;
-  if (start + 1 >= s.length) throw err("trailing backslash at end of expression");
-  const cp = s.codePointAt(start + 1)!;
+  if (start + 1 >= s.length) throw err(GoRegexErrorCode.TrailingBackslash, "");
+  const cp = nextCodePoint(cur, start + 1);
   const c = String.fromCodePoint(cp);
-  cur.pos = start + 1 + c.length;
   if (cp < 0x80 && !isAlnum(c)) return cp; // escaped punctuation is itself
-  if (c >= "1" && c <= "9" && !(c <= "7" && isOctal(s[cur.pos]))) {
-    throw err("backreferences are not supported by Go regular expressions:", `\\${c}`);
-  }
-  if (c >= "0" && c <= "7") {
+  // A single digit 1-7 not followed by an octal digit is a backreference, and 8 and 9 are
+  // never octal: RE2 has neither, so Go reports them as invalid escapes.
+  if ((c >= "1" && c <= "7" && isOctal(s[cur.pos])) || c === "0") {
     let r = cp - 48;
     for (let n = 1; n < 3 && isOctal(s[cur.pos]); n++) r = r * 8 + s.charCodeAt(cur.pos++) - 48;
     return r;
   }
   switch (c) {
     case "x": {
-      if (s[cur.pos] === "{") {
-        const close = s.indexOf("}", cur.pos);
-        const digits = close < 0 ? "" : s.slice(cur.pos + 1, close);
-        if (/^[0-9A-Fa-f]+$/.test(digits)) {
-          let r = 0;
-          for (const d of digits) {
-            r = r * 16 + unhex(d);
-            if (r > 0x10ffff) break;
-          }
-          if (r <= 0x10ffff) {
-            cur.pos = close + 1;
-            return r;
-          }
-        }
-        throw err("invalid escape sequence", s.slice(start, close < 0 ? s.length : close + 1));
-      }
-      const x = unhex(s[cur.pos] ?? ""), y = unhex(s[cur.pos + 1] ?? "");
-      if (x < 0 || y < 0) throw err("invalid escape sequence", s.slice(start, cur.pos + 2));
-      cur.pos += 2;
-      return x * 16 + y;
+      const r = parseHexEscape(cur);
+      if (r >= 0) return r;
+      break;
     }
     case "a":
       return 7;
@@ -196,7 +243,49 @@ export function parseEscape(cur: Cursor): number {
     case "v":
       return 11;
   }
-  throw err("invalid escape sequence", `\\${c}`);
+  // Go reports the text consumed up to where the escape went wrong.
+  throw err(GoRegexErrorCode.InvalidEscape, s.slice(start, cur.pos));
+}
+
+/**
+ * Reads the code point at `pos` (which must be in the text), moves past it and returns it;
+ * throws for a lone surrogate as Go's `nextRune` does for invalid UTF-8.
+ */
+function nextCodePoint(cur: Cursor, pos: number): number {
+  const cp = cur.s.codePointAt(pos)!;
+  checkScalar(cp, cur.s, pos);
+  cur.pos = pos + (cp > 0xffff ? 2 : 1);
+  return cp;
+}
+
+/**
+ * The rest of `\x` (pos just after the `x`): `{hex...}` up to U+10FFFF, or exactly two hex
+ * digits. Returns the code point, or -1 with pos after the text Go consumed before giving up.
+ */
+function parseHexEscape(cur: Cursor): number {
+  const s = cur.s;
+  if (cur.pos >= s.length) return -1;
+  const first = nextCodePoint(cur, cur.pos);
+  if (first === 0x7b) { // "{"
+    let r = 0;
+    let digits = 0;
+    for (;;) {
+      if (cur.pos >= s.length) return -1;
+      const c = nextCodePoint(cur, cur.pos);
+      if (c === 0x7d) break; // "}"
+      const v = c < 0x80 ? unhex(String.fromCharCode(c)) : -1;
+      if (v < 0) return -1;
+      r = r * 16 + v;
+      if (r > 0x10ffff) return -1;
+      digits++;
+    }
+    return digits === 0 ? -1 : r;
+  }
+  const x = first < 0x80 ? unhex(String.fromCharCode(first)) : -1;
+  // Go reads a second character even when the first is not a hex digit.
+  const second = cur.pos < s.length ? nextCodePoint(cur, cur.pos) : -1;
+  const y = second >= 0 && second < 0x80 ? unhex(String.fromCharCode(second)) : -1;
+  return x < 0 || y < 0 ? -1 : x * 16 + y;
 }
 
 /**
@@ -223,7 +312,7 @@ export function parseClass(cur: Cursor, fold: boolean): GoNode {
   const items: ClassItem[] = [];
   let first = true;
   while (i >= s.length || s[i] !== "]" || first) {
-    if (i >= s.length) throw err("missing closing ]", whole);
+    if (i >= s.length) throw err(GoRegexErrorCode.MissingBracket, whole);
     first = false;
     // POSIX class [:alpha:] (only inside brackets).
     if (s[i] === "[" && s[i + 1] === ":" && i + 2 < s.length) {
@@ -232,7 +321,8 @@ export function parseClass(cur: Cursor, fold: boolean): GoNode {
         const name = s.slice(i, close + 2);
         const neg = name[2] === "^";
         const key = name.slice(neg ? 3 : 2, -2);
-        if (!Object.hasOwn(POSIX_GROUPS, key)) throw err("unknown POSIX class", name);
+        // Go reports an unknown class name as an invalid range.
+        if (!Object.hasOwn(POSIX_GROUPS, key)) throw err(GoRegexErrorCode.InvalidCharRange, name);
         items.push({ kind: "group", negate: neg, ranges: POSIX_GROUPS[key] });
         i = close + 2;
         continue;
@@ -251,7 +341,7 @@ export function parseClass(cur: Cursor, fold: boolean): GoNode {
     if (s[cur.pos] === "-" && cur.pos + 1 < s.length && s[cur.pos + 1] !== "]") {
       cur.pos++;
       hi = parseClassChar(cur, whole);
-      if (hi < lo) throw err("invalid character class range", s.slice(rangeStart, cur.pos));
+      if (hi < lo) throw err(GoRegexErrorCode.InvalidCharRange, s.slice(rangeStart, cur.pos));
     }
     items.push({ kind: "range", lo, hi });
     i = cur.pos;
@@ -261,10 +351,7 @@ export function parseClass(cur: Cursor, fold: boolean): GoNode {
 }
 
 function parseClassChar(cur: Cursor, whole: string): number {
-  if (cur.pos >= cur.s.length) throw err("missing closing ]", whole);
+  if (cur.pos >= cur.s.length) throw err(GoRegexErrorCode.MissingBracket, whole);
   if (cur.s[cur.pos] === "\\") return parseEscape(cur);
-  const cp = cur.s.codePointAt(cur.pos)!;
-  checkScalar(cp);
-  cur.pos += cp > 0xffff ? 2 : 1;
-  return cp;
+  return nextCodePoint(cur, cur.pos);
 }

@@ -50,10 +50,9 @@ function literalPrefix(node: GoNode): { prefix: string; complete: boolean } {
 }
 
 function build(source: string, anchor: boolean, forDefault: boolean): RuleRegex {
+  // vmagent compiles the anchored form first, then the bare one: the first to fail is reported.
+  const anchored = compileGoRegexInfo(source, { anchored: anchor });
   const original = compileGoRegexInfo(source, { anchored: false, global: true });
-  const anchored = anchor
-    ? compileGoRegexInfo(source, { anchored: true })
-    : compileGoRegexInfo(source, { anchored: false });
   const { prefix, complete } = literalPrefix(original.tree.root);
   const rest = source.startsWith(prefix) ? source.slice(prefix.length) : "";
   return {
@@ -70,12 +69,22 @@ function build(source: string, anchor: boolean, forDefault: boolean): RuleRegex 
 
 let defaultRegex: RuleRegex | undefined;
 
+/** vmagent's `isDefaultRegex`: the regex reduces to `.*`; a regex Go rejects is not default. */
+function isDefaultRegex(regex: string): boolean {
+  try {
+    return PromRegex.compile(regex).isMatchAll;
+  } catch {
+    return false; // the error is reported by the compilation that follows
+  }
+}
+
 /**
  * Compiles a rule's regex as vmagent HEAD does: no regex, or one that reduces
  * to `.*`, gives the shared default (`^(.*)$` anchored, `.*` original); for
  * every action but `replace_all` and `labelmap_all` (compared case-sensitively,
  * as vmagent does) leading `^` and trailing `$` are removed and the regex is
- * anchored as `^(?:regex)$`. Throws `GoRegexSyntaxError`.
+ * anchored as `^(?:regex)$`. Throws `GoRegexSyntaxError` for the first form Go would
+ * reject (anchored, then bare), with that form in its `regex`.
  *
  * @example
  * ```ts
@@ -90,7 +99,7 @@ export function compileRuleRegex(
   regex: string | undefined,
   rawAction: string | undefined,
 ): RuleRegex {
-  if (regex === undefined || PromRegex.compile(regex).isMatchAll) {
+  if (regex === undefined || isDefaultRegex(regex)) {
     if (defaultRegex === undefined) {
       const d = build(".*", true, true);
       // vmagent's default anchored regex is "^(.*)$": group 1 is the whole value.

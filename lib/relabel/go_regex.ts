@@ -2,15 +2,16 @@
  * Go (RE2) regular expressions in JavaScript: {@linkcode compileGoRegex} parses
  * a pattern with Go's exact syntax rules and returns a `RegExp` (flag `v`) that
  * matches what Go's `regexp` matches. Constructs Go rejects (lookarounds,
- * backreferences, `\Z`, `\u1234`, ...) are rejected with an error naming them.
+ * backreferences, `\Z`, `\u1234`, ...) are rejected with Go's exact error text,
+ * e.g. "error parsing regexp: invalid escape sequence: `\1`".
  *
  * @module
  */
 import type { GoRegexTree } from "./_go_regex_ast.ts";
 import { emitJsRegex } from "./_go_regex_emit.ts";
-import { GoRegexSyntaxError, parseGoRegex } from "./_go_regex_parse.ts";
+import { GoRegexErrorCode, GoRegexSyntaxError, parseGoRegex } from "./_go_regex_parse.ts";
 
-export { GoRegexSyntaxError };
+export { GoRegexErrorCode, GoRegexSyntaxError };
 
 /** Options of {@linkcode compileGoRegex}. */
 export interface GoRegexOptions {
@@ -37,7 +38,8 @@ export interface CompiledGoRegex {
 
 /**
  * Compiles Go regular expression `source` to a JavaScript `RegExp`; throws
- * {@linkcode GoRegexSyntaxError} (a `SyntaxError`) for anything Go rejects.
+ * {@linkcode GoRegexSyntaxError} (a `SyntaxError`) for anything Go rejects, with
+ * Go's message and, in `regex`, the form that failed (see {@linkcode compileGoRegexInfo}).
  *
  * @example
  * ```ts
@@ -51,7 +53,10 @@ export function compileGoRegex(source: string, opts: GoRegexOptions): RegExp {
 
 /**
  * Compiles like {@linkcode compileGoRegex}, also returning the group names and the parse tree.
- * Only names that are valid and unique JS identifiers become JS named groups.
+ * Only names that are valid and unique JS identifiers become JS named groups. When
+ * `anchored`, the anchored form `^(?:source)$` is checked first and then `source` itself,
+ * as vmagent compiles a relabeling regex (and MetricsQL a `=~` filter): so `\Qa` fails on
+ * its anchored form and `a)|(b` on its bare one.
  *
  * @example
  * ```ts
@@ -62,10 +67,10 @@ export function compileGoRegex(source: string, opts: GoRegexOptions): RegExp {
  */
 export function compileGoRegexInfo(source: string, opts: GoRegexOptions): CompiledGoRegex {
   const parseOpts = { dotNL: opts.dotNL ?? false };
-  let tree = parseGoRegex(source, parseOpts);
-  // vmagent anchors by text, "^(?:" + re + ")$"; the bare pattern is validated first
-  // so that unbalanced input such as "a)|(b" is rejected, as vmagent rejects it.
-  if (opts.anchored) tree = parseGoRegex(`^(?:${source})$`, parseOpts);
+  // vmagent anchors by text, "^(?:" + re + ")$", compiles that, then the bare pattern,
+  // which rejects unbalanced input such as "a)|(b" that the anchored text hides.
+  const tree = parseGoRegex(opts.anchored ? `^(?:${source})$` : source, parseOpts);
+  if (opts.anchored) parseGoRegex(source, parseOpts);
   const seen = new Set<string>();
   const dup = new Set<string>();
   for (const n of tree.groupNames) (seen.has(n) ? dup : seen).add(n);
@@ -76,7 +81,8 @@ export function compileGoRegexInfo(source: string, opts: GoRegexOptions): Compil
   try {
     regexp = new RegExp(js, opts.global ? "gv" : "v");
   } catch (e) {
-    throw new GoRegexSyntaxError(`cannot compile the regex: ${(e as Error).message}`);
+    // Our translation produced a pattern JavaScript rejects: a bug here, not in the input.
+    throw new GoRegexSyntaxError(GoRegexErrorCode.InternalError, source, source, { cause: e });
   }
   return { regexp, groupNames: tree.groupNames, tree };
 }

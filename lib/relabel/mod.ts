@@ -24,6 +24,7 @@ export {
   type CompiledGoRegex,
   compileGoRegex,
   compileGoRegexInfo,
+  GoRegexErrorCode,
   type GoRegexOptions,
   GoRegexSyntaxError,
 } from "./go_regex.ts";

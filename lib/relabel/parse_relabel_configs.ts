@@ -17,6 +17,7 @@ import {
   typeName,
 } from "./_field_values.ts";
 import { compileRuleRegex } from "./_rule_regex.ts";
+import { GoRegexSyntaxError } from "./go_regex.ts";
 import { GraphiteMatchTemplate, GraphiteReplaceTemplate } from "./graphite.ts";
 import { compileGoTemplate } from "./go_template.ts";
 import { parseSeriesSelector, type SeriesSelector } from "./selector.ts";
@@ -49,7 +50,8 @@ const ACTIONS: Record<string, Op> = {
  * Validates and compiles a `relabel_configs` list (the value YAML parsing gave:
  * an array of mappings; `null`/`undefined` give no rules). Throws
  * {@linkcode FieldError} with a path relative to the list, e.g.
- * `[2, "regex"]` and reason `cannot parse regex "(": missing closing )`.
+ * `[2, "regex"]` and reason
+ * ``cannot parse `regex` "^(?:()$": error parsing regexp: missing closing ): `^(?:()$` ``.
  * Unknown fields are not checked here (the YAML loader does that).
  *
  * @example
@@ -121,9 +123,12 @@ function parseRule(entry: unknown, i: number): CompiledRule {
   try {
     regex = compileRuleRegex(regexText, rawAction);
   } catch (e) {
+    // vmagent: "cannot parse `regex` %q: %w", quoting the form Go failed to compile
+    // (`^(?:regex)$` or the bare regex), then Go's own "error parsing regexp: ..." text.
+    const form = e instanceof GoRegexSyntaxError && e.regex !== "" ? e.regex : regexText!;
     throw new FieldError(
       [i, "regex"],
-      `cannot parse regex ${quoteGo(regexText!)}: ${(e as Error).message}`,
+      `cannot parse \`regex\` ${quoteGo(form)}: ${(e as Error).message}`,
     );
   }
 

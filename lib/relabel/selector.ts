@@ -11,10 +11,24 @@
 import type { Label } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
 import { type Token, tokenize, unescapeIdent, unquoteString } from "./_metricsql_lexer.ts";
+import { GoRegexSyntaxError } from "./go_regex.ts";
 import { PromRegex } from "./prom_regex.ts";
 
 const EQ = 0, NE = 1, RE = 2, NRE = 3;
 const OP_TEXT = ["=", "!=", "=~", "!~"];
+
+/**
+ * vmagent's text for a `=~`/`!~` filter whose regex Go rejects: MetricsQL checks the
+ * anchored form (`invalid regexp in label="value"`), then `if` compiles the bare one
+ * (`cannot parse regexp for label=~"value"`); Go's own message follows.
+ */
+function regexFilterError(label: string, op: string, value: string, e: unknown): string {
+  const message = (e as Error).message;
+  if (e instanceof GoRegexSyntaxError && e.regex === value) {
+    return `cannot parse regexp for ${label}${op}${quoteGo(value)}: ${message}`;
+  }
+  return `invalid regexp in ${label}=${quoteGo(value)}: ${message}`;
+}
 
 /** One label filter; `label` is "" for the metric name, as vmagent keeps it. */
 interface LabelFilter {
@@ -276,11 +290,7 @@ function buildGroups(raw: RawFilter[][] | null): LabelFilter[][] {
         try {
           re = PromRegex.compile(f.value);
         } catch (e) {
-          throw new SyntaxError(
-            `invalid regex in ${f.label}${OP_TEXT[f.op]}${quoteGo(f.value)}: ${
-              (e as Error).message
-            }`,
-          );
+          throw new SyntaxError(regexFilterError(f.label, OP_TEXT[f.op], f.value, e));
         }
       }
       filters.push({ label: f.label === "__name__" ? "" : f.label, op: f.op, value: f.value, re });

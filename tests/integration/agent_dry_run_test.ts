@@ -80,10 +80,11 @@ Deno.test({
     };
     const config = (file: string) => `-promscrape.config=${AGENT_TESTDATA}/${file}`;
     const badRegex = `cannot start vmagent-deno: ${AGENT_TESTDATA}/bad_regex.yml:10:12: ` +
-      'scrape_configs[0].relabel_configs[1].regex: cannot parse regex "foo(bar": missing closing )';
+      'scrape_configs[0].relabel_configs[1].regex: cannot parse `regex` "^(?:foo(bar)$": ' +
+      "error parsing regexp: missing closing ): `^(?:foo(bar)$`";
     const badRelabel =
       `error when checking relabel configs: ${AGENT_TESTDATA}/bad_rw_relabel.yml:4:10: ` +
-      '[0].regex: cannot parse regex "(x": missing closing )';
+      '[0].regex: cannot parse `regex` "^(?:(x)$": error parsing regexp: missing closing ): `^(?:(x)$`';
     await Promise.all([
       f(["-dryRun", config("bad_regex.yml")], badRegex),
       f(["-promscrape.config.dryRun", config("bad_regex.yml")], badRegex),

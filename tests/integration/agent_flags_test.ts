@@ -132,7 +132,7 @@ Deno.test({
     ], {
       code: 1,
       firstLine:
-        `cannot start vmagent-deno: ${AGENT_TESTDATA}/bad_regex.yml:10:12: scrape_configs[0].relabel_configs[1].regex: cannot parse regex "foo(bar": missing closing )`,
+        `cannot start vmagent-deno: ${AGENT_TESTDATA}/bad_regex.yml:10:12: scrape_configs[0].relabel_configs[1].regex: cannot parse \`regex\` "^(?:foo(bar)$": error parsing regexp: missing closing ): \`^(?:foo(bar)$\``,
     });
     f("an unknown config field is reported at file:line:column", [
       `-promscrape.config=${AGENT_TESTDATA}/bad_field.yml`,

@@ -159,9 +159,12 @@ async function scenario(trigger: Trigger): Promise<void> {
     assert.match(
       agent.proc.output(),
       new RegExp(
-        `cannot reload config; keeping the previous one: ${
-          re(cfg)
-        }:6:12: scrape_configs\\[0\\]\\.relabel_configs\\[0\\]\\.regex: cannot parse regex "\\(unclosed"`,
+        `cannot reload config; keeping the previous one: ${re(cfg)}:6:12: ${
+          re(
+            'scrape_configs[0].relabel_configs[0].regex: cannot parse `regex` "^(?:(unclosed)$": ' +
+              "error parsing regexp: missing closing ): `^(?:(unclosed)$`",
+          )
+        }`,
       ),
     );
     assert.deepEqual(await targetKeys(base), want);

@@ -2,6 +2,7 @@ import { deepEqual, equal, throws } from "node:assert/strict";
 import {
   compileGoRegex,
   compileGoRegexInfo,
+  GoRegexErrorCode,
   GoRegexSyntaxError,
 } from "../../lib/relabel/go_regex.ts";
 import { SCRIPTS } from "../../lib/relabel/_unicode_classes.ts";
@@ -146,71 +147,113 @@ Deno.test("compileGoRegex() writes Go-only meanings explicitly", () => {
   equal(compileGoRegex("a|b", { anchored: true }).source, "^(?:a|b)$");
 });
 
-Deno.test("compileGoRegex() rejects what Go rejects, naming the construct", () => {
-  const f = (pattern: string, message: string, anchored = false) => {
+Deno.test("compileGoRegex() rejects what Go rejects, with Go's exact error text", () => {
+  const f = (pattern: string, code: string, expr: string, anchored = false, regex = pattern) => {
     throws(() => compileGoRegex(pattern, { anchored }), (e: unknown) => {
       equal(e instanceof GoRegexSyntaxError, true);
       equal(e instanceof SyntaxError, true);
-      equal((e as Error).message, message, pattern);
+      const g = e as GoRegexSyntaxError;
+      equal(g.message, `error parsing regexp: ${code}: \`${expr}\``, pattern);
+      equal(g.code, code, pattern);
+      equal(g.expr, expr, pattern);
+      equal(g.regex, regex, pattern);
       return true;
     });
   };
-  f("(", "missing closing )");
-  f("(a|b", "missing closing )");
-  f(")", "unexpected )");
-  f("a)", "unexpected )");
-  f("a)|(b", "unexpected )", true);
-  // vmagent anchors by text, so an unterminated \Q swallows the closing paren.
-  f("\\Qa.b", "missing closing )", true);
-  f("[a", "missing closing ] `[a`");
-  f("[]", "missing closing ] `[]`");
-  f("*", "missing argument to repetition operator `*`");
-  f("a|*", "missing argument to repetition operator `*`");
-  f("(?i)*", "missing argument to repetition operator `*`");
-  f("+?", "missing argument to repetition operator `+?`");
-  f("a**", "invalid nested repetition operator `**`");
-  f("a*??", "invalid nested repetition operator `*??`");
-  f("a{2}{3}", "invalid nested repetition operator `{2}{3}`");
-  f("a{1001}", "invalid repeat count `{1001}`");
-  f("a{2,1}", "invalid repeat count `{2,1}`");
-  f("a{100000000}", "invalid repeat count `{100000000}`");
-  f("(a{100}){100}", "invalid repeat count `{100}`");
-  f("\\", "trailing backslash at end of expression");
-  f("\\1", "backreferences are not supported by Go regular expressions: `\\1`");
-  f("(a)\\8", "backreferences are not supported by Go regular expressions: `\\8`");
-  f("(?=a)", "lookahead is not supported by Go regular expressions: `(?=`");
-  f("(?!a)", "lookahead is not supported by Go regular expressions: `(?!`");
-  f("(?<=a)b", "lookbehind is not supported by Go regular expressions: `(?<=`");
-  f("(?<!a)b", "lookbehind is not supported by Go regular expressions: `(?<!`");
-  f("(?>a)", "atomic groups are not supported by Go regular expressions: `(?>`");
-  f("(?#c)", "invalid or unsupported Perl syntax `(?#`");
-  f("(?x)a", "invalid or unsupported Perl syntax `(?x`");
-  f("(?'n'a)", "invalid or unsupported Perl syntax `(?'`");
-  f("(?P=n)", "invalid or unsupported Perl syntax `(?P`");
-  f("(?", "invalid or unsupported Perl syntax `(?`");
-  f("(?i", "invalid or unsupported Perl syntax `(?i`");
-  f("(?-)", "invalid or unsupported Perl syntax `(?-)`");
-  f("(?i-)", "invalid or unsupported Perl syntax `(?i-)`");
-  f("(?--i)", "invalid or unsupported Perl syntax `(?--`");
-  f("(?P<>a)", "invalid named capture `(?P<>`");
-  f("(?P<a-b>x)", "invalid named capture `(?P<a-b>`");
-  f("(?P<name", "invalid named capture `(?P<name`");
-  f("\\Z", "invalid escape sequence `\\Z`");
-  f("\\G", "invalid escape sequence `\\G`");
-  f("\\u0041", "invalid escape sequence `\\u`");
-  f("\\k<n>", "invalid escape sequence `\\k`");
-  f("\\e", "invalid escape sequence `\\e`");
-  f("\\C", "invalid escape sequence `\\C`");
-  f("\\é", "invalid escape sequence `\\é`");
-  f("[\\b]", "invalid escape sequence `\\b`");
-  f("\\x{110000}", "invalid escape sequence `\\x{110000}`");
-  f("\\xZ1", "invalid escape sequence `\\xZ1`");
-  f("\\pX", "unknown Unicode class `\\pX`");
-  f("\\p{Foo}", "unknown Unicode class `\\p{Foo}`");
-  f("\\p", "unknown Unicode class `\\p`");
-  f("\\p{Greek", "invalid character class range `\\p{Greek`");
-  f("[[:foo:]]", "unknown POSIX class `[:foo:]`");
-  f("[z-a]", "invalid character class range `z-a`");
+  const C = GoRegexErrorCode;
+  // Unbalanced parens: Go shows the whole expression.
+  f("(", C.MissingParen, "(");
+  f("(a|b", C.MissingParen, "(a|b");
+  f("x(?:y", C.MissingParen, "x(?:y");
+  f(")", C.UnexpectedParen, ")");
+  f("a)", C.UnexpectedParen, "a)");
+  // vmagent compiles `^(?:pattern)$` first, then the pattern: the first failure is reported.
+  f("a(", C.MissingParen, "^(?:a()$", true, "^(?:a()$");
+  f("a)", C.UnexpectedParen, "^(?:a))$", true, "^(?:a))$");
+  f("a)|(b", C.UnexpectedParen, "a)|(b", true);
+  // An unterminated \Q swallows the closing paren of the anchored text.
+  f("\\Qa.b", C.MissingParen, "^(?:\\Qa.b)$", true, "^(?:\\Qa.b)$");
+  // Classes: the class from its `[` to the end.
+  f("[a", C.MissingBracket, "[a");
+  f("[]", C.MissingBracket, "[]");
+  f("x[a-b", C.MissingBracket, "[a-b");
+  f("[z-a]", C.InvalidCharRange, "z-a");
+  f("[[:foo:]]", C.InvalidCharRange, "[:foo:]");
+  // Repetition.
+  f("*", C.MissingRepeatArgument, "*");
+  f("a|*", C.MissingRepeatArgument, "*");
+  f("(*)", C.MissingRepeatArgument, "*");
+  f("(?i)*", C.MissingRepeatArgument, "*");
+  f("+?", C.MissingRepeatArgument, "+?");
+  f("{2}", C.MissingRepeatArgument, "{2}");
+  f("a**", C.InvalidRepeatOp, "**");
+  f("a*??", C.InvalidRepeatOp, "*??");
+  f("a+*", C.InvalidRepeatOp, "+*");
+  f("a{2}{3}", C.InvalidRepeatOp, "{2}{3}");
+  f("a{1001}", C.InvalidRepeatSize, "{1001}");
+  f("a{2,1}", C.InvalidRepeatSize, "{2,1}");
+  f("a{100000000}", C.InvalidRepeatSize, "{100000000}");
+  f("(a{100}){100}", C.InvalidRepeatSize, "{100}");
+  // Escapes: Go shows what it read before giving up.
+  f("\\", C.TrailingBackslash, "");
+  f("a\\", C.TrailingBackslash, "");
+  f("\\1", C.InvalidEscape, "\\1");
+  f("(a)\\1", C.InvalidEscape, "\\1");
+  f("(a)\\18", C.InvalidEscape, "\\1");
+  f("(a)\\8", C.InvalidEscape, "\\8");
+  f("a\\9b", C.InvalidEscape, "\\9");
+  f("[\\1]", C.InvalidEscape, "\\1");
+  f("\\Z", C.InvalidEscape, "\\Z");
+  f("\\G", C.InvalidEscape, "\\G");
+  f("\\u0041", C.InvalidEscape, "\\u");
+  f("\\k<n>", C.InvalidEscape, "\\k");
+  f("\\e", C.InvalidEscape, "\\e");
+  f("\\C", C.InvalidEscape, "\\C");
+  f("\\é", C.InvalidEscape, "\\é");
+  f("[\\b]", C.InvalidEscape, "\\b");
+  f("\\x", C.InvalidEscape, "\\x");
+  f("\\x4", C.InvalidEscape, "\\x4");
+  f("\\xZ1", C.InvalidEscape, "\\xZ1");
+  f("\\x1Zb", C.InvalidEscape, "\\x1Z");
+  f("\\x😀1", C.InvalidEscape, "\\x😀1");
+  f("\\x{", C.InvalidEscape, "\\x{");
+  f("\\x{}", C.InvalidEscape, "\\x{}");
+  f("\\x{41", C.InvalidEscape, "\\x{41");
+  f("\\x{4g}", C.InvalidEscape, "\\x{4g");
+  f("\\x{110000}", C.InvalidEscape, "\\x{110000");
+  f("\\x{12345678}", C.InvalidEscape, "\\x{123456");
+  f("\\pX", C.InvalidCharRange, "\\pX");
+  f("\\p{Foo}x", C.InvalidCharRange, "\\p{Foo}");
+  f("[\\P{^Foo}]", C.InvalidCharRange, "\\P{^Foo}");
+  f("\\p", C.InvalidCharRange, "\\p");
+  f("\\p{Greek", C.InvalidCharRange, "\\p{Greek");
+  // Perl groups: Go knows named captures and flags only.
+  f("(?=a)", C.InvalidPerlOp, "(?=");
+  f("(?!a)", C.InvalidPerlOp, "(?!");
+  f("(?>a)", C.InvalidPerlOp, "(?>");
+  f("(?#c)", C.InvalidPerlOp, "(?#");
+  f("(?x)a", C.InvalidPerlOp, "(?x");
+  f("(?'n'a)", C.InvalidPerlOp, "(?'");
+  f("(?P=n)", C.InvalidPerlOp, "(?P");
+  f("(?", C.InvalidPerlOp, "(?");
+  f("(?i", C.InvalidPerlOp, "(?i");
+  f("(?-)", C.InvalidPerlOp, "(?-)");
+  f("(?i-)", C.InvalidPerlOp, "(?i-)");
+  f("(?--i)", C.InvalidPerlOp, "(?--");
+  f("(?<", C.InvalidPerlOp, "(?<");
+  // Lookbehinds parse as named captures in Go.
+  f("(?<=a)b", C.InvalidNamedCapture, "(?<=a)b");
+  f("(?<!a)b", C.InvalidNamedCapture, "(?<!a)b");
+  f("(?<=a)b>c", C.InvalidNamedCapture, "(?<=a)b>");
+  f("(?P<>a)", C.InvalidNamedCapture, "(?P<>");
+  f("(?P<a-b>x)", C.InvalidNamedCapture, "(?P<a-b>");
+  f("(?P<name", C.InvalidNamedCapture, "(?P<name");
+  f("(?<n", C.InvalidNamedCapture, "(?<n");
+  // A lone surrogate is what JavaScript holds where Go would see invalid UTF-8.
+  f("a\ud800b", C.InvalidUTF8, "\ud800b");
+  f("[\udc00]", C.InvalidUTF8, "\udc00]");
+  f("\\Q\ud800\\E", C.InvalidUTF8, "\ud800");
+  f("(?P<a\ud800>x)", C.InvalidUTF8, "\ud800");
 });
 
 Deno.test("compileGoRegex() knows every Unicode 15.0 script Go knows", () => {

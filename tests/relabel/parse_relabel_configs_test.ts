@@ -48,36 +48,50 @@ Deno.test("parseRelabelConfigs() reports type errors with their path", () => {
   f([{ if: ["a", 1] }], [0, "if", 1], "must be a series selector string; got a number");
 });
 
-Deno.test("parseRelabelConfigs() reports bad regexes and selectors precisely", () => {
-  const f = fails;
+Deno.test("parseRelabelConfigs() reports bad regexes with vmagent's wrapping of Go's text", () => {
+  const f = (regex: unknown, action: string | undefined, form: string, goError: string) =>
+    fails(
+      [{ source_labels: ["a"], target_label: "b", regex, action }],
+      [0, "regex"],
+      `cannot parse \`regex\` ${JSON.stringify(form)}: error parsing regexp: ${goError}`,
+    );
+  // The anchored form fails first, and Go shows the part of it that is wrong.
+  f("(", undefined, "^(?:()$", "missing closing ): `^(?:()$`");
+  f(["a", "("], undefined, "^(?:a|()$", "missing closing ): `^(?:a|()$`");
+  f("^(a$", "keep", "^(?:(a)$", "missing closing ): `^(?:(a)$`");
+  f("foo[bar", undefined, "^(?:foo[bar)$", "missing closing ]: `[bar)$`");
+  f("a)", undefined, "^(?:a))$", "unexpected ): `^(?:a))$`");
+  f("\\Qa", undefined, "^(?:\\Qa)$", "missing closing ): `^(?:\\Qa)$`");
+  f("(?=x)", undefined, "^(?:(?=x))$", "invalid or unsupported Perl syntax: `(?=`");
+  f("(?<!x)y", "drop", "^(?:(?<!x)y)$", "invalid named capture: `(?<!x)y)$`");
+  f("a\\1", undefined, "^(?:a\\1)$", "invalid escape sequence: `\\1`");
+  f("a**", undefined, "^(?:a**)$", "invalid nested repetition operator: `**`");
+  f("[z-a]", undefined, "^(?:[z-a])$", "invalid character class range: `z-a`");
+  f("\\pQ", undefined, "^(?:\\pQ)$", "invalid character class range: `\\pQ`");
+  f("a{1001}", undefined, "^(?:a{1001})$", "invalid repeat count: `{1001}`");
+  f("*", undefined, "^(?:*)$", "missing argument to repetition operator: `*`");
+  // A trailing backslash escapes the anchored form's `)`.
+  f("\\", undefined, "^(?:\\)$", "missing closing ): `^(?:\\)$`");
+  // The anchored form hides unbalanced parens; the bare regex then fails.
+  f("a)|(b", undefined, "a)|(b", "unexpected ): `a)|(b`");
+  // replace_all and labelmap_all are not anchored (the action compared case-sensitively).
+  f("(", "replace_all", "(", "missing closing ): `(`");
+  f("a\\", "labelmap_all", "a\\", "trailing backslash at end of expression: ``");
+  f("(", "Replace_All", "^(?:()$", "missing closing ): `^(?:()$`");
+});
+
+Deno.test("parseRelabelConfigs() reports bad `if` selectors with MetricsQL's regex text", () => {
   const ok = { source_labels: ["a"], target_label: "b" };
-  f([ok, ok, { ...ok, regex: "(" }], [2, "regex"], 'cannot parse regex "(": missing closing )');
-  f([{ ...ok, regex: ["a", "("] }], [0, "regex"], 'cannot parse regex "a|(": missing closing )');
-  f(
-    [{ ...ok, regex: "(?=x)" }],
-    [0, "regex"],
-    'cannot parse regex "(?=x)": lookahead is not supported by Go regular expressions: `(?=`',
-  );
-  f(
-    [{ ...ok, regex: "a\\1" }],
-    [0, "regex"],
-    'cannot parse regex "a\\\\1": backreferences are not supported by Go regular expressions: `\\1`',
-  );
-  f(
-    [{ ...ok, regex: "foo[bar" }],
-    [0, "regex"],
-    'cannot parse regex "foo[bar": missing closing ] `[bar`',
-  );
-  f([{ ...ok, regex: "\\Qa" }], [0, "regex"], 'cannot parse regex "\\\\Qa": missing closing )');
-  f(
+  fails(
     [{ ...ok, if: "foo{" }],
     [0, "if"],
     'cannot parse series selector "foo{": expecting a label name at end of input',
   );
-  f(
+  fails(
     [{ ...ok, if: ["foo", 'x{a=~"("}'] }],
     [0, "if", 1],
-    'cannot parse series selector "x{a=~\\"(\\"}": invalid regex in a=~"(": missing closing )',
+    'cannot parse series selector "x{a=~\\"(\\"}": invalid regexp in a="(": ' +
+      "error parsing regexp: missing closing ): `^(?:()$`",
   );
 });
 

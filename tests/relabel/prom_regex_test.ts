@@ -1,4 +1,5 @@
 import { equal, throws } from "node:assert/strict";
+import { GoRegexSyntaxError } from "../../lib/relabel/go_regex.ts";
 import { PromRegex } from "../../lib/relabel/prom_regex.ts";
 
 Deno.test("PromRegex.test() matches the whole string", () => {
@@ -88,7 +89,15 @@ Deno.test("PromRegex.isMatchAll is vmagent's isDefaultRegex", () => {
   f("(?m)^.*$", false);
 });
 
-Deno.test("PromRegex.compile() rejects invalid regexes", () => {
-  throws(() => PromRegex.compile("fo[bar"), SyntaxError);
-  throws(() => PromRegex.compile("foo(bar"), SyntaxError);
+Deno.test("PromRegex.compile() rejects invalid regexes with Go's text for the failing form", () => {
+  const f = (source: string, message: string, regex: string) =>
+    throws(() => PromRegex.compile(source), (e: unknown) => {
+      equal(e instanceof GoRegexSyntaxError, true);
+      equal((e as Error).message, message);
+      equal((e as GoRegexSyntaxError).regex, regex);
+      return true;
+    });
+  f("fo[bar", "error parsing regexp: missing closing ]: `[bar)$`", "^(?:fo[bar)$");
+  f("foo(bar", "error parsing regexp: missing closing ): `^(?:foo(bar)$`", "^(?:foo(bar)$");
+  f("a)|(b", "error parsing regexp: unexpected ): `a)|(b`", "a)|(b");
 });

@@ -91,8 +91,23 @@ Deno.test("parseSeriesSelector() rejects what vmagent rejects", () => {
   f(`foo{bar}`, `label filter "bar" has no operator and value`);
   f(`foo{bar=`, `expecting a quoted string value for label "bar" at end of input`);
   f(`foo{bar="`, `cannot find closing quote " for the string "`);
-  f(`foo{bar=~"("}`, 'invalid regex in bar=~"(": missing closing )');
-  f(`foo{bar!~"a[b"}`, 'invalid regex in bar!~"a[b": missing closing ] `[b`');
+  // MetricsQL checks the anchored regex, then vmagent's `if` compiles the bare one.
+  f(
+    `foo{bar=~"("}`,
+    'invalid regexp in bar="(": error parsing regexp: missing closing ): `^(?:()$`',
+  );
+  f(
+    `foo{bar!~"a[b"}`,
+    'invalid regexp in bar="a[b": error parsing regexp: missing closing ]: `[b)$`',
+  );
+  f(
+    `foo{bar=~"a\\\\1"}`,
+    'invalid regexp in bar="a\\\\1": error parsing regexp: invalid escape sequence: `\\1`',
+  );
+  f(
+    `foo{bar!~"a)|(b"}`,
+    'cannot parse regexp for bar!~"a)|(b": error parsing regexp: unexpected ): `a)|(b`',
+  );
   f(`foo{bar==aaa}`, `expecting "=", "!=", "=~" or "!~" after label "bar"; got "=="`);
   f(`foo{bar=aaa}`, `expecting a quoted string value for label "bar"; got "aaa"`);
   f(`foo+bar`, `expecting a series selector, not an expression with a binary operator; got "+"`);
