@@ -10,11 +10,34 @@
 import type { Label } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Decodes unpadded base64url as Go's `base64.RawURLEncoding` does: `\r` and
+ * `\n` are skipped, anything else outside the alphabet (and a lone final
+ * character) fails with "illegal base64 data at input byte N".
+ */
 function decodeBase64URL(s: string): string {
-  const std = s.replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
-  if (/[^A-Za-z0-9+/]/.test(std) || std.length % 4 === 1) throw new Error("illegal base64 data");
-  const bin = atob(std + "=".repeat((4 - (std.length % 4)) % 4));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  const out: number[] = [];
+  let acc = 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\r" || c === "\n") continue;
+    const v = BASE64URL.indexOf(c);
+    if (v < 0) throw new Error(`illegal base64 data at input byte ${i}`);
+    acc = (acc << 6) | v;
+    if (++n === 4) {
+      out.push((acc >>> 16) & 0xff, (acc >>> 8) & 0xff, acc & 0xff);
+      acc = 0;
+      n = 0;
+    }
+  }
+  // Go reports a lone final character at the last byte, newlines included.
+  if (n === 1) throw new Error(`illegal base64 data at input byte ${s.length - 1}`);
+  if (n === 2) out.push((acc >>> 4) & 0xff);
+  if (n === 3) out.push((acc >>> 10) & 0xff, (acc >>> 2) & 0xff);
+  return new TextDecoder().decode(new Uint8Array(out));
 }
 
 /**
@@ -46,7 +69,7 @@ export function pushgatewayLabels(path: string): Label[] {
     s = j < 0 ? "" : s.slice(j + 1);
     if (isBase64) {
       try {
-        value = decodeBase64URL(value);
+        value = decodeBase64URL(value.replace(/=+$/, ""));
       } catch (e) {
         throw new Error(
           `cannot base64-decode value=${quoteGo(value)} for label=${quoteGo(name)}: ${
@@ -92,22 +115,51 @@ export function extraLabels(url: URL, path: string): Label[] {
   return labels;
 }
 
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
 /**
- * Returns the `timestamp` query arg (milliseconds), or 0 when absent.
- * Throws on anything but an integer.
+ * Parses a base-10 int64 as Go's `strconv.ParseInt(s, 10, 64)`: an optional
+ * sign and digits only; the error text is Go's (`invalid syntax`, or
+ * `value out of range` as soon as the digits pass 64 bits or the result
+ * int64).
+ */
+function parseInt64(s: string): bigint {
+  const fail = (why: string) => new Error(`strconv.ParseInt: parsing ${quoteGo(s)}: ${why}`);
+  const neg = s[0] === "-";
+  const start = neg || s[0] === "+" ? 1 : 0;
+  if (start === s.length) throw fail("invalid syntax");
+  let n = 0n;
+  for (let i = start; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw fail("invalid syntax");
+    n = n * 10n + BigInt(d);
+    if (n > UINT64_MAX) throw fail("value out of range");
+  }
+  if (neg ? n > INT64_MAX + 1n : n > INT64_MAX) throw fail("value out of range");
+  return neg ? -n : n;
+}
+
+/**
+ * Returns the `timestamp` query arg (milliseconds), or 0 when absent or empty.
+ * Throws, in vmagent's words, on anything but a base-10 int64. Values past
+ * 2^53 come back rounded to the nearest double.
  *
  * @example
  * ```ts
  * queryTimestamp(new URL("http://vmagent/api/v1/import/prometheus?timestamp=1700000000000"));
  * // 1700000000000
  * queryTimestamp(new URL("http://vmagent/api/v1/import/prometheus")); // 0
+ * queryTimestamp(new URL("http://vmagent/api/v1/import/prometheus?timestamp=1.5"));
+ * // throws 'cannot parse `timestamp=1.5` query arg: strconv.ParseInt: parsing "1.5": invalid syntax'
  * ```
  */
 export function queryTimestamp(url: URL): number {
   const ts = url.searchParams.get("timestamp");
   if (ts === null || ts === "") return 0;
-  if (!/^[+-]?\d+$/.test(ts)) {
-    throw new Error(`cannot parse \`timestamp=${ts}\` query arg: invalid syntax`);
+  try {
+    return Number(parseInt64(ts));
+  } catch (e) {
+    throw new Error(`cannot parse \`timestamp=${ts}\` query arg: ${(e as Error).message}`);
   }
-  return Number(ts);
 }

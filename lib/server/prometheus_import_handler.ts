@@ -1,8 +1,9 @@
 /**
  * `/api/v1/import/prometheus` (and the Pushgateway-style
  * `/api/v1/import/prometheus/metrics/job/<job>/...`): Prometheus text
- * exposition pushed by clients, optionally gzip/deflate-compressed. Malformed
- * lines are logged and skipped, as vmagent does; the rest goes to the sink.
+ * exposition pushed by clients, optionally compressed (gzip, deflate, zstd or
+ * snappy, as vmagent accepts). Malformed lines are logged and skipped, as
+ * vmagent does; the rest goes to the sink.
  * 204 on success (200 for Pushgateway paths), 400 on an unreadable body,
  * 429 when the sink refuses.
  *
@@ -63,7 +64,7 @@ export function createPrometheusImportHandler(opts: IngestOptions): Handler {
   const readText = async (req: Request): Promise<string> => {
     let stream: ReadableStream<Uint8Array> | null;
     try {
-      stream = decodedStream(req.body, req.headers.get("Content-Encoding") ?? "");
+      stream = await decodedStream(req.body, req.headers.get("Content-Encoding") ?? "", limit);
     } catch (e) {
       throw wrapError("cannot decode Prometheus text exposition data: ", e);
     }

@@ -1,7 +1,8 @@
 import { deepEqual, equal, match } from "node:assert/strict";
 import { createPrometheusImportHandler } from "../../lib/server/prometheus_import_handler.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
-import { collectingLogger, INFO, postRequest, recordingSink } from "./_helpers.ts";
+import { zstdCompressSync } from "node:zlib";
+import { collectingLogger, INFO, postRequest, recordingSink, snappyBlock } from "./_helpers.ts";
 
 const NOW = 1700000000000;
 const BASE = "http://vmagent:8429";
@@ -84,16 +85,23 @@ Deno.test("import handler adds extra_label args and Pushgateway path labels, ans
   );
 });
 
-Deno.test("import handler reads gzip and deflate bodies", async () => {
-  const { sink, handler } = setup();
-  const res = await handler(
-    postRequest(`${BASE}/api/v1/import/prometheus`, await gzip("z 7\n"), {
-      "Content-Encoding": "gzip",
-    }),
-    INFO,
-  );
-  equal(res.status, 204);
-  equal(sink.pushed[0][0].samples[0].value, 7);
+Deno.test("import handler reads gzip, deflate, zstd and snappy bodies", async () => {
+  const text = "z 7\n";
+  const f = async (encoding: string, body: Uint8Array) => {
+    const { sink, handler } = setup();
+    const res = await handler(
+      postRequest(`${BASE}/api/v1/import/prometheus`, body, { "Content-Encoding": encoding }),
+      INFO,
+    );
+    equal(res.status, 204, encoding);
+    equal(sink.pushed[0][0].samples[0].value, 7, encoding);
+  };
+  await f("gzip", await gzip(text));
+  const deflate = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate"));
+  await f("deflate", new Uint8Array(await new Response(deflate).arrayBuffer()));
+  await f("zstd", zstdCompressSync(new TextEncoder().encode(text)));
+  await f("snappy", snappyBlock(new TextEncoder().encode(text)));
+  await f("identity", new TextEncoder().encode(text));
 });
 
 Deno.test("import handler answers 400 on unreadable requests", async () => {
@@ -122,6 +130,30 @@ Deno.test("import handler answers 400 on unreadable requests", async () => {
     "not gzip at all",
     { "Content-Encoding": "gzip" },
     /^cannot read Prometheus exposition data: /,
+  );
+  await f(
+    "/api/v1/import/prometheus",
+    new Uint8Array([5]),
+    { "Content-Encoding": "snappy" },
+    /^cannot decode Prometheus text exposition data: cannot decode snappy-encoded data block: snappy: corrupt input/,
+  );
+  await f(
+    "/api/v1/import/prometheus",
+    zstdCompressSync(new TextEncoder().encode("a 1\n")).subarray(0, 8),
+    { "Content-Encoding": "zstd" },
+    /^cannot read Prometheus exposition data: unexpected EOF\n$/,
+  );
+  await f(
+    "/api/v1/import/prometheus",
+    "a 1\n",
+    { "Content-Encoding": "zstd" },
+    /^cannot read Prometheus exposition data: invalid input: magic number mismatch\n$/,
+  );
+  await f(
+    "/api/v1/import/prometheus?timestamp=99999999999999999999",
+    "a 1\n",
+    {},
+    /^cannot parse `timestamp=99999999999999999999` query arg: strconv.ParseInt: parsing "99999999999999999999": value out of range\n$/,
   );
   await f(
     "/api/v1/import/prometheus?timestamp=now",
