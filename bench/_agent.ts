@@ -58,10 +58,12 @@ export function agentCommand(
   // read in /proc is the agent itself. The permission set is the one `deno task start` uses.
   // BENCH_OURS_DENO_FLAGS: extra deno flags for ours, e.g. "--inspect=127.0.0.1:9339" (to attach a
   // profiler) or "--v8-flags=--max-old-space-size=320".
-  const extra = (Deno.env.get("BENCH_OURS_DENO_FLAGS") ?? "").split(" ").filter((a) => a !== "");
+  // BENCH_OURS_FLAGS: extra agent flags for ours, e.g. "-promscrape.workers=0".
+  const words = (name: string) => (Deno.env.get(name) ?? "").split(" ").filter((a) => a !== "");
+  const extra = words("BENCH_OURS_DENO_FLAGS");
   return {
     cmd: Deno.execPath(),
-    args: ["run", "-P=agent", ...extra, main, ...flags],
+    args: ["run", "-P=agent", ...extra, main, ...flags, ...words("BENCH_OURS_FLAGS")],
     cwd: REPO_ROOT,
   };
 }

@@ -160,7 +160,9 @@ export async function runAgent(agent: AgentName, ctx: RunContext): Promise<RunRe
       deliveredRatio: w.targetSamples / ((w.scrapes - w.failedScrapes) * load.series),
       cpuSeconds: cpu,
       cpuCores: cpu / seconds,
-      cpuPerMillion: cpu / (delivered / 1e6),
+      // Per sample served: an agent that fell behind during the warm-up delivers its backlog
+      // in the window, and dividing by what arrived would credit it with work done before.
+      cpuPerMillion: cpu / (served / 1e6),
       rssEndMiB: p1.rssBytes / MIB,
       rssPeakMiB: peak / MIB,
       hwmMiB: p1.hwmBytes / MIB,
