@@ -8,7 +8,12 @@
 
 import { escapeLabelValue, sampleLine } from "./_exposition.ts";
 import { metadataLines, metrics, type MetricsRegistry } from "./registry.ts";
-import { writeFDMetrics, writeProcessMetrics, writeRuntimeMetrics } from "./process.ts";
+import {
+  type HeapStats,
+  writeFDMetrics,
+  writeProcessMetrics,
+  writeRuntimeMetrics,
+} from "./process.ts";
 import type { ProcFs } from "./proc_fs.ts";
 
 /** One flag as `/metrics` shows it; `value` must already be masked for secret flags. */
@@ -55,6 +60,8 @@ export interface AppMetricsOptions {
   procFs?: ProcFs | false;
   /** `vm_os_info` labels; left out when absent. */
   os?: { name: string; release: string };
+  /** The JavaScript heaps of every thread (`deno_memory_*`). @default this thread's */
+  heap?: () => HeapStats;
 }
 
 /**
@@ -96,7 +103,7 @@ export function writeAppMetrics(opts: AppMetricsOptions): string {
     const p = { fs: opts.procFs, startTimeSeconds: startSeconds, ...meta };
     out += writeProcessMetrics(p);
     out += writeFDMetrics(p);
-    out += writeRuntimeMetrics(meta);
+    out += writeRuntimeMetrics(meta, opts.heap?.());
   }
   const version = `vm_app_version{version="${escapeLabelValue(opts.version)}", short_version="${
     escapeLabelValue(opts.shortVersion)

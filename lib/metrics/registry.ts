@@ -7,8 +7,9 @@
  */
 
 import { formatValue } from "./format_value.ts";
+import { Histogram, type HistogramState } from "./histogram.ts";
 
-export { formatValue };
+export { formatValue, Histogram, type HistogramState };
 
 /**
  * A monotonically increasing counter.
@@ -69,85 +70,32 @@ export class Gauge {
   }
 }
 
-const E10_MIN = -9;
-const E10_MAX = 18;
-const BUCKETS_PER_DECIMAL = 18;
-const DECIMAL_BUCKETS = (E10_MAX - E10_MIN) * BUCKETS_PER_DECIMAL;
-const LOWER_RANGE = "0...1.000e-09";
-const UPPER_RANGE = "1.000e+18...+Inf";
-
-function formatE(v: number): string {
-  // Go's %.3e: mantissa with 3 decimals and an exponent of at least two digits.
-  const [m, e] = v.toExponential(3).split("e");
-  const sign = e[0] === "-" ? "-" : "+";
-  const digits = e.replace(/^[+-]/, "").padStart(2, "0");
-  return `${m}e${sign}${digits}`;
-}
-
-const VMRANGES: string[] = (() => {
-  const out: string[] = [];
-  let start = formatE(10 ** E10_MIN);
-  for (let i = 0; i < DECIMAL_BUCKETS; i++) {
-    const end = formatE(10 ** (E10_MIN + (i + 1) / BUCKETS_PER_DECIMAL));
-    out.push(`${start}...${end}`);
-    start = end;
-  }
-  return out;
-})();
+type Metric = Counter | Gauge | Histogram;
 
 /**
- * A VictoriaMetrics histogram: log-scale buckets (18 per decimal order), exposed
- * as `name_bucket{vmrange="a...b"}` plus `_sum` and `_count`.
- *
- * @example
- * ```ts
- * const h = new Histogram();
- * h.update(0.25);
- * h.visit((vmrange, n) => console.log(vmrange, n)); // logs "2.448e-01...2.783e-01 1"
- * // returns { sum: 0.25, count: 1 }
- * ```
+ * One metric of a {@linkcode MetricsRegistry.dump}: plain data, so it crosses a Worker's
+ * `postMessage`.
  */
-export class Histogram {
-  #buckets = new Map<number, number>();
-  #lower = 0;
-  #upper = 0;
-  #sum = 0;
-  #count = 0;
+export type MetricDump =
+  | { id: string; kind: "counter" | "gauge"; value: number }
+  | { id: string; kind: "histogram"; state: HistogramState };
 
-  /** Records one observation; negative and NaN values are ignored, as VictoriaMetrics does. */
-  update(v: number): void {
-    if (!(v >= 0)) return;
-    this.#sum += v;
-    this.#count++;
-    const idxF = (Math.log10(v) - E10_MIN) * BUCKETS_PER_DECIMAL;
-    if (idxF < 0) {
-      this.#lower++;
-    } else if (idxF >= DECIMAL_BUCKETS) {
-      this.#upper++;
-    } else {
-      let idx = Math.floor(idxF);
-      if (idx === idxF && idx > 0) idx--; // upper bounds are inclusive
-      this.#buckets.set(idx, (this.#buckets.get(idx) ?? 0) + 1);
-    }
+/** The metric of `d`'s kind holding `d` plus `base` (when `base` is of that kind). */
+function mergedMetric(base: Metric | undefined, d: MetricDump): Metric | undefined {
+  if (d.kind === "histogram") {
+    const h = new Histogram();
+    if (base instanceof Histogram) h.merge(base.state());
+    else if (base !== undefined) return base;
+    h.merge(d.state);
+    return h;
   }
-
-  /** Records the seconds elapsed since `startMs`. */
-  updateDuration(startMs: number, nowMs: number = Date.now()): void {
-    this.update((nowMs - startMs) / 1000);
-  }
-
-  /** Visits each non-empty bucket as (vmrange, count), then returns sum and count. */
-  visit(fn: (vmrange: string, count: number) => void): { sum: number; count: number } {
-    if (this.#lower > 0) fn(LOWER_RANGE, this.#lower);
-    for (const idx of [...this.#buckets.keys()].sort((a, b) => a - b)) {
-      fn(VMRANGES[idx], this.#buckets.get(idx)!);
-    }
-    if (this.#upper > 0) fn(UPPER_RANGE, this.#upper);
-    return { sum: this.#sum, count: this.#count };
-  }
+  const m = d.kind === "counter" ? new Counter() : new Gauge();
+  const Kind = d.kind === "counter" ? Counter : Gauge;
+  if (base instanceof Kind) m.add(base.get());
+  else if (base !== undefined) return base;
+  m.add(d.value);
+  return m;
 }
-
-type Metric = Counter | Gauge | Histogram;
 
 /** Splits `name{labels}` into the family name and the label text inside the braces. */
 function splitName(id: string): [string, string] {
@@ -240,6 +188,7 @@ function compareIds(a: string, b: string): number {
 export class MetricsRegistry {
   #metrics = new Map<string, Metric>();
   #writers: (() => string)[] = [];
+  #sources: (() => readonly MetricDump[])[] = [];
 
   #getOrCreate<T extends Metric>(id: string, make: () => T, kind: new (...a: never[]) => T): T {
     const m = this.#metrics.get(id);
@@ -302,6 +251,61 @@ export class MetricsRegistry {
   }
 
   /**
+   * Every registered metric as plain data (gauges read now), for another registry's
+   * {@linkcode addSource}.
+   *
+   * @example
+   * ```ts
+   * const r = new MetricsRegistry();
+   * r.counter("vm_promscrape_scrapes_total").add(3);
+   * r.dump(); // [{ id: "vm_promscrape_scrapes_total", kind: "counter", value: 3 }]
+   * ```
+   */
+  dump(): MetricDump[] {
+    const out: MetricDump[] = [];
+    for (const [id, m] of this.#metrics) {
+      if (m instanceof Histogram) out.push({ id, kind: "histogram", state: m.state() });
+      else out.push({ id, kind: m instanceof Counter ? "counter" : "gauge", value: m.get() });
+    }
+    return out;
+  }
+
+  /**
+   * Adds a source of metrics kept elsewhere (a scrape Worker's registry): at exposition
+   * time its metrics are added to the registered ones of the same identity and kind
+   * (counters, gauges and histogram buckets sum), the others are written as they are.
+   * Returns a function that removes it again.
+   *
+   * @example
+   * ```ts
+   * const r = new MetricsRegistry();
+   * r.counter("vm_promscrape_scrapes_total").add(1);
+   * r.addSource(() => [{ id: "vm_promscrape_scrapes_total", kind: "counter", value: 2 }]);
+   * r.writePrometheus(); // "vm_promscrape_scrapes_total 3\n"
+   * ```
+   */
+  addSource(fn: () => readonly MetricDump[]): () => void {
+    this.#sources.push(fn);
+    return () => {
+      const i = this.#sources.indexOf(fn);
+      if (i >= 0) this.#sources.splice(i, 1);
+    };
+  }
+
+  /** The registered metrics with the sources' added. */
+  #merged(): Map<string, Metric> {
+    if (this.#sources.length === 0) return this.#metrics;
+    const all = new Map(this.#metrics);
+    for (const src of this.#sources) {
+      for (const d of src()) {
+        const m = mergedMetric(all.get(d.id), d);
+        if (m !== undefined) all.set(d.id, m);
+      }
+    }
+    return all;
+  }
+
+  /**
    * Writes every metric in the Prometheus text format: sorted by family, then by
    * identity, then the output of the writers added with {@linkcode registerWriter}.
    *
@@ -313,12 +317,13 @@ export class MetricsRegistry {
    * ```
    */
   writePrometheus(options: WritePrometheusOptions = {}): string {
-    const ids = [...this.#metrics.keys()].sort(compareIds);
+    const all = this.#merged();
+    const ids = [...all.keys()].sort(compareIds);
     let out = "";
     let prevFamily = "";
     const lines: string[] = [];
     for (const id of ids) {
-      const m = this.#metrics.get(id)!;
+      const m = all.get(id)!;
       lines.length = 0;
       writeMetric(id, m, lines);
       if (lines.length === 0) continue;

@@ -115,3 +115,50 @@ Deno.test("metricFamily() returns the name before the braces", () => {
   equal(metricFamily('a_b{c="d"}'), "a_b");
   equal(metricFamily("plain"), "plain");
 });
+
+Deno.test("dump() gives every metric as plain data that survives structured cloning", () => {
+  const r = new MetricsRegistry();
+  r.counter('vm_promscrape_scrapes_total{status_code="200"}').add(3);
+  r.gauge("vm_promscrape_active_scrapers", () => 4);
+  r.histogram("vm_promscrape_scrape_duration_seconds").update(0.25);
+  const d = structuredClone(r.dump());
+  deepEqual(d.slice(0, 2), [
+    { id: 'vm_promscrape_scrapes_total{status_code="200"}', kind: "counter", value: 3 },
+    { id: "vm_promscrape_active_scrapers", kind: "gauge", value: 4 },
+  ]);
+  equal(d[2].kind, "histogram");
+  const h = new Histogram();
+  if (d[2].kind === "histogram") h.merge(d[2].state);
+  const want = new Histogram();
+  want.update(0.25);
+  deepEqual(h.state(), want.state());
+});
+
+Deno.test("addSource() sums metrics of the same identity and kind, and adds the others", () => {
+  const r = new MetricsRegistry();
+  r.counter("c").add(1);
+  r.gauge("g").set(2);
+  r.histogram("h").update(0.25);
+  r.counter("clash").add(5);
+  const worker = new MetricsRegistry();
+  worker.counter("c").add(10);
+  worker.gauge("g").set(20);
+  worker.histogram("h").update(0.25);
+  worker.histogram("h").update(4);
+  worker.counter("only_there").add(7);
+  worker.gauge("clash").set(100); // another kind: the local metric wins
+  const remove = r.addSource(() => worker.dump());
+  equal(
+    r.writePrometheus(),
+    "c 11\nclash 5\ng 22\n" +
+      'h_bucket{vmrange="2.448e-01...2.783e-01"} 2\n' +
+      'h_bucket{vmrange="3.594e+00...4.084e+00"} 1\n' +
+      "h_sum 4.5\nh_count 3\nonly_there 7\n",
+  );
+  // The sources are read at exposition time and never change the registered metrics.
+  worker.counter("c").add(1);
+  equal(r.writePrometheus().split("\n")[0], "c 12");
+  equal(r.counter("c").get(), 1);
+  remove();
+  equal(r.writePrometheus().split("\n")[0], "c 1");
+});
