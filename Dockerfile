@@ -9,6 +9,8 @@
 # platform (deno compile --target), so multi-arch builds need no emulation. The permission
 # flags given to deno compile are those of `deno task start` (-P=agent: the "agent" set in
 # deno.json), so the binary has exactly the rights the agent has when run from source.
+# The scrape Workers' module is loaded with new Worker(), which deno compile does not follow:
+# --include embeds it.
 
 ARG DENO_VERSION=2.9.6
 
@@ -24,7 +26,8 @@ RUN case "${TARGETARCH:-amd64}" in \
       arm64) target=aarch64-unknown-linux-gnu ;; \
       *) echo "unsupported TARGETARCH=${TARGETARCH}" >&2; exit 1 ;; \
     esac \
- && deno compile --frozen -P=agent --target "${target}" --output /out/vmagent-deno main.ts
+ && deno compile --frozen -P=agent --include lib/scrape/scrape_worker.ts --target "${target}" \
+      --output /out/vmagent-deno main.ts
 
 # Deno binaries link against glibc: distroless/cc has it, and nothing else (no shell).
 FROM gcr.io/distroless/cc-debian12:nonroot

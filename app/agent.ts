@@ -26,6 +26,8 @@ import {
   type RemoteWriteRelabelRules,
 } from "../lib/remotewrite/from_flags.ts";
 import { ScrapePool } from "../lib/scrape/scrape_pool.ts";
+import { ScrapeWorkers } from "../lib/scrape/scrape_workers.ts";
+import type { HeapStats } from "../lib/metrics/process.ts";
 import { HealthState } from "../lib/server/health_state.ts";
 import { createHandler } from "../lib/server/router.ts";
 import { type RunningServer, serve } from "../lib/server/serve.ts";
@@ -43,10 +45,12 @@ import { openRemoteWrite } from "./open_remote_write.ts";
 import { ScrapeRunner } from "./scrape_runner.ts";
 import {
   clusterFlags,
+  loggerOptions,
   routerFlagOptions,
   scrapePoolOptions,
   serveOptions,
   withAttachMetadataFlags,
+  workerPoolOptions,
 } from "./options.ts";
 import { systemHostname, systemMemory } from "./system.ts";
 import { SHORT_VERSION, VERSION } from "./version.ts";
@@ -90,6 +94,7 @@ export class Agent {
   #config: Config;
   #remoteWrite!: RemoteWrite;
   #pool!: ScrapeRunner;
+  #workers?: ScrapeWorkers;
   #poolTargets?: ScrapePoolTargetsGauges;
   #manager!: DiscoveryManager;
   #server?: RunningServer;
@@ -140,9 +145,19 @@ export class Agent {
       remoteWriteOptionsFromFlags(flags, { rules: relabel, memoryAllowed: mem.allowed }),
     );
     const sink = this.#remoteWrite;
+    const workers = flags.get("promscrape.workers");
+    if (workers > 0) {
+      this.#workers = new ScrapeWorkers({
+        count: workers,
+        sink,
+        logger: loggerOptions(flags),
+        appVersion: VERSION,
+      });
+    }
     this.#pool = new ScrapeRunner(this.#config, {
       newPool: (config) =>
-        new ScrapePool(scrapePoolOptions(flags, this.#cluster, { sink, config })),
+        this.#workers?.newPool(workerPoolOptions(flags, this.#cluster, config)) ??
+          new ScrapePool(scrapePoolOptions(flags, this.#cluster, { sink, config })),
     });
     this.#manager = new DiscoveryManager({
       cluster: this.#cluster,
@@ -231,6 +246,7 @@ export class Agent {
           shortVersion: SHORT_VERSION,
           startTimeMs: this.#startTime,
           flags: () => flagInfos,
+          heap: () => sumHeaps(Deno.memoryUsage(), this.#workers?.heapStats()),
         }),
       flagsText: () => formatFlagsPage(flags),
       configText: () => this.#config.maskedYaml,
@@ -365,12 +381,22 @@ export class Agent {
       await this.#server?.shutdown();
       await this.#manager?.stop();
       await this.#pool?.stop();
+      this.#workers?.close();
       this.#poolTargets?.close();
       await this.#remoteWrite?.close();
       log.info("stopped");
     })();
     return this.#stopping;
   }
+}
+
+function sumHeaps(main: HeapStats, workers: HeapStats | undefined): HeapStats {
+  if (workers === undefined) return main;
+  return {
+    heapTotal: main.heapTotal + workers.heapTotal,
+    heapUsed: main.heapUsed + workers.heapUsed,
+    external: main.external + workers.external,
+  };
 }
 
 function jobNames(config: Config): string[] {

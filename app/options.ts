@@ -7,6 +7,7 @@
 import type { AgentFlags } from "../lib/flags/mod.ts";
 import type { KubernetesSDConfig } from "../lib/config/types.ts";
 import type { ScrapePoolOptions } from "../lib/scrape/scrape_pool.ts";
+import type { WorkerPoolOptions } from "../lib/scrape/worker_messages.ts";
 import type { ClusterFlags, ClusterOptions } from "../lib/cluster/options.ts";
 import type { Config } from "../lib/config/types.ts";
 import type { Sink } from "../lib/util/series.ts";
@@ -76,6 +77,19 @@ export function scrapePoolOptions(
       : { name: cluster.memberLabel, value: cluster.memberNumText },
     externalLabels: opts.config.global.externalLabels,
   };
+}
+
+/** The options of a pool in scrape Workers: {@linkcode scrapePoolOptions} but the sink. */
+export function workerPoolOptions(
+  flags: AgentFlags,
+  cluster: ClusterOptions,
+  config: Config,
+): WorkerPoolOptions {
+  const { sink: _sink, ...rest } = scrapePoolOptions(flags, cluster, {
+    sink: { push: () => true },
+    config,
+  });
+  return rest;
 }
 
 /** The listener flags of `serve()`: addresses, TLS, IPv6, shutdown and compression. */

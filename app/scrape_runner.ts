@@ -11,14 +11,14 @@
  * @module
  */
 import type { Config } from "../lib/config/types.ts";
-import type { ScrapePool } from "../lib/scrape/scrape_pool.ts";
+import type { TargetScraper } from "../lib/scrape/scrape_pool.ts";
 import type { ScrapeStatus, ScrapeTarget } from "../lib/targets/types.ts";
 import { getLogger, type Logger } from "../lib/util/log.ts";
 
 /** Options of {@linkcode ScrapeRunner}. */
 export interface ScrapeRunnerOptions {
   /** Builds a pool that adds the `global.external_labels` of `config` to scraped series. */
-  newPool: (config: Config) => ScrapePool;
+  newPool: (config: Config) => TargetScraper;
   /** @default getLogger("promscrape") */
   log?: Logger;
 }
@@ -35,9 +35,9 @@ export interface ScrapeRunnerOptions {
  * ```
  */
 export class ScrapeRunner {
-  readonly #newPool: (config: Config) => ScrapePool;
+  readonly #newPool: (config: Config) => TargetScraper;
   readonly #log: Logger;
-  #pool: ScrapePool;
+  #pool: TargetScraper;
   #labels: string;
   /** Syncs and replacements, in order: a sync never reaches a pool being replaced. */
   #ops: Promise<void> = Promise.resolve();

@@ -10,12 +10,37 @@ import {
   bytesFlag,
   durationFlag,
   intFlag,
+  type ScalarFlagSpec,
   stringArrayFlag,
   stringFlag,
 } from "./flag_spec.ts";
 
 const CLUSTER_DOCS = "See https://docs.victoriametrics.com/victoriametrics/vmagent/" +
   "#scraping-big-number-of-targets";
+
+/**
+ * `-promscrape.workers`: vmagent-deno's own flag (vmagent's Go runtime spreads scraping over
+ * every core without one). Its default is the number of available CPU cores, or 0 (scrape in
+ * the main thread) when only one is available, where a Worker would add cost and no speed.
+ *
+ * @example
+ * ```ts
+ * promscrapeWorkersFlag(2).default; // 2
+ * promscrapeWorkersFlag(1).default; // 0
+ * ```
+ */
+export function promscrapeWorkersFlag(cpus: number): ScalarFlagSpec<"int"> {
+  return {
+    ...intFlag(
+      cpus >= 2 ? cpus : 0,
+      "Number of Worker threads that fetch, parse, relabel and encode scraped data, so that " +
+        "scraping uses more than one CPU core; 0 scrapes in the main thread, which also sends " +
+        "to -remoteWrite.url. Each Worker costs about 20MB of memory; 0 uses the least memory " +
+        "and CPU when one core is enough for the load. This flag is vmagent-deno's own",
+    ),
+    defaultHint: "availableCPUs, or 0 with one CPU",
+  };
+}
 
 /**
  * Scraping, service discovery and cluster sharding flags.
@@ -86,6 +111,7 @@ export const PROMSCRAPE_FLAGS = {
     "Whether to open a new connection for every scrape, for targets without keep-alive " +
       "support. This adds load on the agent and the targets. Per job: disable_keepalive",
   ),
+  "promscrape.workers": promscrapeWorkersFlag(1),
   "promscrape.streamParse": boolFlag(
     false,
     "Whether to parse every scrape response as a stream, which lowers memory use for targets " +

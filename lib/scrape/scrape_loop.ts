@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ScrapeStatus } from "../targets/types.ts";
+import { type ScrapeStatus, unknownScrapeStatus } from "../targets/types.ts";
 import type { Logger } from "../util/log.ts";
 import { labelsToString, quoteGo } from "../util/labels.ts";
 import { formatGoDuration } from "../util/duration.ts";
@@ -61,6 +61,8 @@ export interface ScrapeLoopOptions {
   now: () => number;
   /** Timers for the schedule. */
   timers: Timers;
+  /** Called with {@linkcode ScrapeLoop.status} after each scrape. @default undefined */
+  onScraped?: (status: ScrapeStatus) => void;
 }
 
 const BLOCK = 64 * 1024;
@@ -88,16 +90,7 @@ export class ScrapeLoop {
   /** The loop's settings. */
   readonly o: ScrapeLoopOptions;
   /** Read by the status pages. */
-  readonly status: ScrapeStatus = {
-    health: "unknown",
-    lastError: "",
-    lastScrape: 0,
-    lastScrapeDuration: 0,
-    lastSamplesScraped: 0,
-    scrapesTotal: 0,
-    scrapesFailed: 0,
-    seriesCount: 0,
-  };
+  readonly status: ScrapeStatus = unknownScrapeStatus();
   #timer?: unknown;
   #nextTick = 0;
   #timestamp = 0;
@@ -115,9 +108,16 @@ export class ScrapeLoop {
     this.o = options;
   }
 
-  /** Schedules the first scrape at the target's phase. */
+  /**
+   * Schedules the first scrape at the target's phase. A target without a positive interval
+   * (the target stage drops those) is logged and never scraped, rather than spinning.
+   */
   start(): void {
     const o = this.o;
+    if (!(o.interval > 0)) {
+      o.log.error(`BUG: cannot scrape ${quoteGo(o.scrapeUrl)}: scrape interval ${o.interval}ms`);
+      return;
+    }
     const delay = firstScrapeDelay({
       now: o.now(),
       interval: o.interval,
@@ -219,6 +219,7 @@ export class ScrapeLoop {
     if (!result.up) s.scrapesFailed++;
     else s.seriesCount = result.samplesPostRelabeling;
     this.#logResult(result.error, realTimestamp);
+    o.onScraped?.(s);
   }
 
   #logResult(error: string, realTimestamp: number): void {

@@ -90,6 +90,31 @@ export interface ScrapePoolOptions {
   metrics?: MetricsRegistry;
   /** Where the pool logs. @default getLogger("promscrape") */
   logger?: Logger;
+  /**
+   * Log `added targets: N, removed targets: M` per discovery type on each change (off in
+   * scrape Workers, whose pools hold a share of the targets: the main thread logs the whole).
+   * @default true
+   */
+  logChanges?: boolean;
+  /** Called with a target's key and status after each of its scrapes. @default undefined */
+  onStatus?: (key: string, status: ScrapeStatus) => void;
+}
+
+/**
+ * What runs the scrape loops of the agent's targets: a {@linkcode ScrapePool} in this
+ * thread, or one spread over scrape Workers.
+ */
+export interface TargetScraper {
+  /** Makes the running targets match `targets` (by key); calls are serialized. */
+  sync(targets: readonly ScrapeTarget[]): Promise<void>;
+  /** Stops every target without stale markers. */
+  stop(): Promise<void>;
+  /** The status of the target with `key`, or undefined when it is not running here. */
+  statusOf(key: string): ScrapeStatus | undefined;
+  /** The running targets. */
+  targets(): ScrapeTarget[];
+  /** Fetches the target with `id` once and returns its raw response (`/target_response`). */
+  scrapeOnce(id: string): Promise<string>;
 }
 
 interface Running {
@@ -102,6 +127,39 @@ interface Running {
 interface SharedClient {
   client: HttpClient;
   refs: number;
+}
+
+/**
+ * The targets by key, the first of each key kept (a sync's wanted set).
+ *
+ * @example
+ * ```ts
+ * byKey([a, b, a]).size; // 2
+ * ```
+ */
+export function byKey(targets: readonly ScrapeTarget[]): Map<string, ScrapeTarget> {
+  const wanted = new Map<string, ScrapeTarget>();
+  for (const t of targets) if (!wanted.has(t.key)) wanted.set(t.key, t);
+  return wanted;
+}
+
+/**
+ * Logs vmagent's line for a change of the targets of one discovery type.
+ *
+ * @example
+ * ```ts
+ * logTargetChanges(getLogger("promscrape"), "static_configs", [2, 1, 5]);
+ * // static_configs: added targets: 2, removed targets: 1; total targets: 5
+ * ```
+ */
+export function logTargetChanges(
+  log: Logger,
+  type: string,
+  [added, removed, total]: readonly [number, number, number],
+): void {
+  log.info(
+    `${type}: added targets: ${added}, removed targets: ${removed}; total targets: ${total}`,
+  );
 }
 
 const defaultTimers: Timers = {
@@ -121,7 +179,7 @@ const defaultTimers: Timers = {
  * await pool.stop(); // graceful: no stale markers
  * ```
  */
-export class ScrapePool {
+export class ScrapePool implements TargetScraper {
   readonly #o: ScrapePoolOptions;
   readonly #type: string;
   readonly #registry: MetricsRegistry;
@@ -179,8 +237,7 @@ export class ScrapePool {
   async #sync(targets: readonly ScrapeTarget[]): Promise<void> {
     if (this.#stopped) return;
     await initXXHash64();
-    const wanted = new Map<string, ScrapeTarget>();
-    for (const t of targets) if (!wanted.has(t.key)) wanted.set(t.key, t);
+    const wanted = byKey(targets);
     const removed: Running[] = [];
     for (const [key, r] of this.#running) {
       if (!wanted.has(key)) {
@@ -210,9 +267,7 @@ export class ScrapePool {
       reg.counter(`vm_promscrape_config_changes_total{type=${t}}`).add(a + d);
       let total = 0;
       for (const r of this.#running.values()) if (r.type === type) total++;
-      this.#log.info(
-        `${type}: added targets: ${a}, removed targets: ${d}; total targets: ${total}`,
-      );
+      if (this.#o.logChanges !== false) logTargetChanges(this.#log, type, [a, d, total]);
     }
   }
 
@@ -315,6 +370,7 @@ export class ScrapePool {
       suppressScrapeErrorsDelay: o.suppressScrapeErrorsDelay ?? 0,
       now,
       timers: o.timers ?? defaultTimers,
+      onScraped: o.onStatus === undefined ? undefined : (s) => o.onStatus!(t.key, s),
     });
     const type = t.discoveryType ?? this.#type;
     this.#registerType(type);

@@ -7,7 +7,7 @@
  */
 import type { Label } from "../util/series.ts";
 import { quoteGo } from "../util/labels.ts";
-import type { ScrapeStatus, ScrapeTarget } from "../targets/types.ts";
+import { type ScrapeStatus, type ScrapeTarget, unknownScrapeStatus } from "../targets/types.ts";
 
 /**
  * Escapes text for HTML element content and double- or single-quoted attributes.
@@ -230,16 +230,7 @@ export function statusOrUnknown(
   statusOf: ((key: string) => ScrapeStatus | undefined) | undefined,
   key: string,
 ): ScrapeStatus {
-  return statusOf?.(key) ?? {
-    health: "unknown",
-    lastError: "",
-    lastScrape: 0,
-    lastScrapeDuration: 0,
-    lastSamplesScraped: 0,
-    scrapesTotal: 0,
-    scrapesFailed: 0,
-    seriesCount: 0,
-  };
+  return statusOf?.(key) ?? unknownScrapeStatus();
 }
 
 /**

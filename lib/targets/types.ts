@@ -99,3 +99,24 @@ export interface ScrapeStatus {
   /** Bytes of the last response (uncompressed); 0 or absent before the first. */
   lastResponseSize?: number;
 }
+
+/**
+ * The status of a target before its first scrape.
+ *
+ * @example
+ * ```ts
+ * unknownScrapeStatus().health; // "unknown"
+ * ```
+ */
+export function unknownScrapeStatus(): ScrapeStatus {
+  return {
+    health: "unknown",
+    lastError: "",
+    lastScrape: 0,
+    lastScrapeDuration: 0,
+    lastSamplesScraped: 0,
+    scrapesTotal: 0,
+    scrapesFailed: 0,
+    seriesCount: 0,
+  };
+}

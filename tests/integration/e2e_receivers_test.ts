@@ -134,7 +134,7 @@ async function exportOne(vm: Receiver, selector: string): Promise<ExportedSeries
 
 Deno.test({
   name:
-    "the agent writes exact samples to VictoriaMetrics and Prometheus at once, and marks a removed target stale in both",
+    "the agent (scraping in 2 Workers) writes exact samples to VictoriaMetrics and Prometheus at once, and marks a removed target stale in both",
   ignore: !havePeers("victoria-metrics", "prometheus"),
   sanitizeResources: false,
   sanitizeOps: false,
@@ -151,9 +151,10 @@ Deno.test({
       ]);
       const config = `${dir.path}/scrape.yml`;
       await writeConfig(config, "receivers.yml", target.addr);
-      agent = startAgent(
-        agentArgs(freePort(), config, `${dir.path}/rw`, [vm.writeURL, prom.writeURL]),
-      );
+      agent = startAgent([
+        ...agentArgs(freePort(), config, `${dir.path}/rw`, [vm.writeURL, prom.writeURL]),
+        "-promscrape.workers=2",
+      ]);
       const [v, p, a] = [vm, prom, agent];
 
       await waitWhileRunning([a], "4 scrapes in both receivers", async () => {
@@ -300,7 +301,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "the agent delivers every sample exactly once, in order, across a 10 s VictoriaMetrics outage",
+    "the agent (scraping in the main thread) delivers every sample exactly once, in order, across a 10 s VictoriaMetrics outage",
   ignore: !havePeers("victoria-metrics"),
   sanitizeResources: false,
   sanitizeOps: false,
@@ -314,7 +315,10 @@ Deno.test({
       const config = `${dir.path}/scrape.yml`;
       await writeConfig(config, "receivers.yml", target.addr);
       const agentPort = freePort();
-      agent = startAgent(agentArgs(agentPort, config, `${dir.path}/rw`, [vm.writeURL]));
+      agent = startAgent([
+        ...agentArgs(agentPort, config, `${dir.path}/rw`, [vm.writeURL]),
+        "-promscrape.workers=0",
+      ]);
       const [v, a] = [vm, agent];
       const counter = () => exportOne(v, 'e2e_scrapes_total{job="e2e"}');
 

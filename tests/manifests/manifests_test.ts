@@ -337,6 +337,15 @@ Deno.test("the Dockerfile compiles with deno task start's permission flags, for 
   for (const part of String(denoJson.tasks.compile).split("&&")) {
     assert.deepEqual(permissionFlags(part), startFlags, part);
   }
+  // The scrape Worker module, which `new Worker()` loads and deno compile does not follow, is
+  // embedded by every compile command, and is the module ScrapeWorkers starts.
+  const worker = "lib/scrape/scrape_worker.ts";
+  const workersSource = await Deno.readTextFile(new URL("lib/scrape/scrape_workers.ts", ROOT));
+  assert.match(workersSource, /new URL\("\.\/scrape_worker\.ts", import\.meta\.url\)/);
+  await Deno.stat(new URL(worker, ROOT));
+  for (const cmd of [compile, ...String(denoJson.tasks.compile).split("&&")]) {
+    assert.match(cmd, new RegExp(`--include ${worker.replaceAll(".", "\\.")}( |$)`), cmd);
+  }
   // Every target of `deno task compile` is built for its Docker architecture.
   const targets = [...String(denoJson.tasks.compile).matchAll(/--target (\S+)/g)].map((m) => m[1]);
   assert.deepEqual(targets.sort(), ["aarch64-unknown-linux-gnu", "x86_64-unknown-linux-gnu"]);

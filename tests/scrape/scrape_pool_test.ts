@@ -315,3 +315,35 @@ Deno.test("ScrapePool logs an unexpected error in a scrape and keeps the loop ru
     await pool.stop();
   }
 });
+
+Deno.test("ScrapePool reports each scrape's status to onStatus and can leave change logs out", async () => {
+  const seen: [string, string, number][] = [];
+  const { pool, clock, logs } = setup({ [URL_A]: () => new Response("foo 1\n") }, {
+    onStatus: (key, s) => seen.push([key, s.health, s.scrapesTotal]),
+    logChanges: false,
+  });
+  const t = makeTarget(URL_A);
+  try {
+    await pool.sync([t]);
+    await clock.advance(60_000);
+    await clock.advance(60_000);
+    deepEqual(seen, [[t.key, "up", 1], [t.key, "up", 2]]);
+    deepEqual(logs.filter((l) => l.includes("added targets")), []);
+  } finally {
+    await pool.stop();
+  }
+});
+
+Deno.test("ScrapePool never schedules a target whose interval is not positive", async () => {
+  const { pool, clock, logs, requests } = setup({ [URL_A]: () => new Response("foo 1\n") });
+  const t = { ...makeTarget(URL_A), scrapeInterval: 0 };
+  try {
+    await pool.sync([t]);
+    deepEqual(clock.pending(), []);
+    await clock.advance(60_000);
+    equal(requests.length, 0);
+    match(logs.find((l) => l.startsWith("error")) ?? "", /scrape interval 0ms/);
+  } finally {
+    await pool.stop();
+  }
+});
