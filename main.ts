@@ -11,6 +11,7 @@ import { loggerOptions } from "./app/options.ts";
 import { VERSION } from "./app/version.ts";
 import { countLogMessages } from "./lib/metrics/log_messages.ts";
 import { type AgentFlags, FlagExit, parseAgentFlags } from "./lib/flags/mod.ts";
+import { availableCPUs, readCPUQuota } from "./lib/metrics/resources.ts";
 import { resolvedEnvLookup } from "./lib/util/envtemplate.ts";
 import { configureLogger, getLogger } from "./lib/util/log.ts";
 import { initXXHash64 } from "./lib/util/xxhash64.ts";
@@ -42,7 +43,11 @@ async function main(): Promise<void> {
   const envAll = Deno.env.toObject();
   let flags: AgentFlags;
   try {
-    flags = parseAgentFlags(Deno.args, { env: envAll, version: VERSION });
+    // Flag defaults that follow the CPU count (-remoteWrite.queues, -promscrape.workers) use
+    // the cgroup CPU quota, as vmagent does: a container limited to 1 CPU on a 16-core node
+    // counts 1.
+    const cpus = availableCPUs(readCPUQuota(), Math.max(1, navigator.hardwareConcurrency || 1));
+    flags = parseAgentFlags(Deno.args, { env: envAll, version: VERSION, cpus });
   } catch (e) {
     if (e instanceof FlagExit) {
       const out = e.stream === "stdout" ? Deno.stdout : Deno.stderr;
