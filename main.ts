@@ -43,9 +43,8 @@ async function main(): Promise<void> {
   const envAll = Deno.env.toObject();
   let flags: AgentFlags;
   try {
-    // Flag defaults that follow the CPU count (-remoteWrite.queues, -promscrape.workers) use
-    // the cgroup CPU quota, as vmagent does: a container limited to 1 CPU on a 16-core node
-    // counts 1.
+    // Flag defaults that follow the CPU count (-remoteWrite.queues) use the cgroup CPU quota,
+    // as vmagent does: a container limited to 1 CPU on a 16-core node counts 1.
     const cpus = availableCPUs(readCPUQuota(), Math.max(1, navigator.hardwareConcurrency || 1));
     flags = parseAgentFlags(Deno.args, { env: envAll, version: VERSION, cpus });
   } catch (e) {

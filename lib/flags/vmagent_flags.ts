@@ -5,7 +5,7 @@
  * @module
  */
 
-import { PROMSCRAPE_FLAGS, promscrapeWorkersFlag } from "./vmagent_flags_promscrape.ts";
+import { PROMSCRAPE_FLAGS } from "./vmagent_flags_promscrape.ts";
 import { REMOTE_WRITE_FLAGS, remoteWriteQueuesFlag } from "./vmagent_flags_remotewrite.ts";
 import { SERVER_FLAGS } from "./vmagent_flags_server.ts";
 
@@ -36,6 +36,5 @@ export function vmagentFlags(cpus: number): VmagentFlagSpecs {
     ...PROMSCRAPE_FLAGS,
     ...REMOTE_WRITE_FLAGS,
     "remoteWrite.queues": remoteWriteQueuesFlag(cpus),
-    "promscrape.workers": promscrapeWorkersFlag(cpus),
   });
 }

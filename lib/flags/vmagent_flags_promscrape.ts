@@ -10,37 +10,12 @@ import {
   bytesFlag,
   durationFlag,
   intFlag,
-  type ScalarFlagSpec,
   stringArrayFlag,
   stringFlag,
 } from "./flag_spec.ts";
 
 const CLUSTER_DOCS = "See https://docs.victoriametrics.com/victoriametrics/vmagent/" +
   "#scraping-big-number-of-targets";
-
-/**
- * `-promscrape.workers`: vmagent-deno's own flag (vmagent's Go runtime spreads scraping over
- * every core without one). Its default is the number of available CPU cores, or 0 (scrape in
- * the main thread) when only one is available, where a Worker would add cost and no speed.
- *
- * @example
- * ```ts
- * promscrapeWorkersFlag(2).default; // 2
- * promscrapeWorkersFlag(1).default; // 0
- * ```
- */
-export function promscrapeWorkersFlag(cpus: number): ScalarFlagSpec<"int"> {
-  return {
-    ...intFlag(
-      cpus >= 2 ? cpus : 0,
-      "Number of Worker threads that fetch, parse, relabel and encode scraped data, so that " +
-        "scraping uses more than one CPU core; 0 scrapes in the main thread, which also sends " +
-        "to -remoteWrite.url. Each Worker costs about 20MB of memory; 0 uses the least memory " +
-        "and CPU when one core is enough for the load. This flag is vmagent-deno's own",
-    ),
-    defaultHint: "availableCPUs, or 0 with one CPU",
-  };
-}
 
 /**
  * Scraping, service discovery and cluster sharding flags.
@@ -111,7 +86,15 @@ export const PROMSCRAPE_FLAGS = {
     "Whether to open a new connection for every scrape, for targets without keep-alive " +
       "support. This adds load on the agent and the targets. Per job: disable_keepalive",
   ),
-  "promscrape.workers": promscrapeWorkersFlag(1),
+  // vmagent-deno's own flag: Go spreads vmagent's scraping over every core without one.
+  "promscrape.workers": intFlag(
+    0,
+    "Number of Worker threads that fetch, parse, relabel and encode scraped data, so that " +
+      "scraping uses more than one CPU core; 0 scrapes in the main thread, which also sends to " +
+      "-remoteWrite.url. On 2 cores 0 used the least CPU and memory up to 400k samples/s; set " +
+      "it up to the number of cores when scrapes of one member queue up (scrape durations near " +
+      "the interval). Each Worker costs about 20MB of memory. This flag is vmagent-deno's own",
+  ),
   "promscrape.streamParse": boolFlag(
     false,
     "Whether to parse every scrape response as a stream, which lowers memory use for targets " +

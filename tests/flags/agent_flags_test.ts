@@ -77,8 +77,8 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "promscrape.disableCompression": ["bool", false, false, "false"],
   "promscrape.disableKeepAlive": ["bool", false, false, "false"],
   "promscrape.streamParse": ["bool", false, false, "false"],
-  // vmagent-deno's own: the default follows the CPU count (parse() assumes four).
-  "promscrape.workers": ["int", false, 4, "4"],
+  // vmagent-deno's own: scrape in the main thread unless asked.
+  "promscrape.workers": ["int", false, 0, "0"],
   "promscrape.minResponseSizeForStreamParse": ["bytes", false, 1000000, "1000000"],
   "promscrape.noStaleMarkers": ["bool", false, false, "false"],
   "promscrape.seriesLimitPerTarget": ["int", false, 0, "0"],
@@ -178,16 +178,6 @@ Deno.test("parseAgentFlags() gives per-URL defaults as vmagent HEAD", () => {
   assert.deepEqual(f(0), want);
   assert.deepEqual(f(1), want);
   assert.equal(parseAgentFlags([], { env: noEnv, cpus: 3 }).getArg("remoteWrite.queues", 0), 6);
-});
-
-Deno.test("-promscrape.workers defaults to the available CPUs, and to 0 on one CPU", () => {
-  const f = (cpus: number, want: number) =>
-    assert.equal(parseAgentFlags([], { env: noEnv, cpus }).get("promscrape.workers"), want);
-  f(1, 0);
-  f(2, 2);
-  f(8, 8);
-  const set = parseAgentFlags(["-promscrape.workers=0"], { env: noEnv, cpus: 4 });
-  assert.equal(set.get("promscrape.workers"), 0);
 });
 
 Deno.test("parseAgentFlags() applies a single per-URL value to every URL and the i-th to URL i", () => {
