@@ -11,7 +11,7 @@
  * @module
  */
 import type { Config } from "../lib/config/types.ts";
-import type { TargetScraper } from "../lib/scrape/scrape_pool.ts";
+import type { TargetScraper } from "../lib/scrape/target_scraper.ts";
 import type { ScrapeStatus, ScrapeTarget } from "../lib/targets/types.ts";
 import { getLogger, type Logger } from "../lib/util/log.ts";
 

@@ -22,7 +22,7 @@ import type { HeapStats } from "../metrics/process.ts";
 import { type ScrapeStatus, type ScrapeTarget, unknownScrapeStatus } from "../targets/types.ts";
 import { getLogger, logFatal, type Logger } from "../util/log.ts";
 import { encodedBatchToSeries, isEncodedSink, type Sink } from "../util/series.ts";
-import { byKey, logTargetChanges, type TargetScraper } from "./scrape_pool.ts";
+import { byKey, logTargetChanges, type TargetScraper } from "./target_scraper.ts";
 import {
   type FromWorker,
   packTargets,
