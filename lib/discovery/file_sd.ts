@@ -13,6 +13,7 @@ import { realSleep, type Sleep } from "../util/clock.ts";
 import { getLogger, type Logger } from "../util/log.ts";
 import { globPaths } from "../config/glob.ts";
 import { isHTTPURL } from "../config/_path.ts";
+import { redactUrls } from "../util/redact_urls.ts";
 import type { DiscoveredGroup, Discoverer } from "./types.ts";
 
 /** The file system calls file_sd needs (injected in tests). */
@@ -61,15 +62,16 @@ export const denoFileSystem: FileSDFileSystem = {
         const cause = (e as Error).cause;
         const detail = cause instanceof Error ? `: ${cause.message}` : "";
         throw new Error(
-          redactSecretUrls(
+          redactUrls(
             `cannot fetch ${JSON.stringify(path)}: ${(e as Error).message}${detail}`,
+            { query: true },
           ),
         );
       }
       if (!resp.ok) {
         await resp.body?.cancel();
         throw new Error(
-          `unexpected status code ${resp.status} when reading ${redactSecretUrls(path)}`,
+          `unexpected status code ${resp.status} when reading ${redactUrls(path, { query: true })}`,
         );
       }
       return await resp.text();
@@ -197,7 +199,7 @@ export class FileSDDiscoverer implements Discoverer {
       return;
     }
     // File entries may be http(s) URLs with credentials: errors are logged and shown on pages.
-    message = redactSecretUrls(message);
+    message = redactUrls(message, { query: true });
     this.#errors.set(key, message);
     if (message !== prev) this.#log.error(message); // once per distinct error, not every check
   }
@@ -275,44 +277,4 @@ function scalarText(node: Node | null, where: string): string {
   if (node.value === null) return "";
   if (typeof node.value === "string") return node.value;
   return node.source ?? String(node.value);
-}
-
-/** An http(s) URL in a text; punctuation that ends it (as in `url: error`) is not part of it. */
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()]*[^\s"'<>().,;:!?]/gi;
-
-/**
- * Hides the secrets of every http(s) URL in `text`: the password of `user:password@` (as
- * `user:***@`, like `redactUrls` in `lib/util/http_client.ts`, but split at the last `@` as Go
- * does), a bare `token@` userinfo (as `***@`), and the values of the query string
- * (`?token=***`), since file_sd URLs often carry an access token there.
- *
- * @example
- * ```ts
- * redactSecretUrls('cannot fetch "https://u:p@h/sd.json?token=abc&x": 404');
- * // 'cannot fetch "https://u:***@h/sd.json?token=***&x": 404'
- * ```
- */
-export function redactSecretUrls(text: string): string {
-  return text.replace(URL_IN_TEXT, (url) => {
-    let out = url;
-    const start = url.indexOf("//") + 2;
-    let authEnd = url.slice(start).search(/[/?#]/);
-    authEnd = authEnd < 0 ? url.length : start + authEnd;
-    const at = url.lastIndexOf("@", authEnd); // Go splits the userinfo at the last '@'
-    if (at >= start) {
-      const colon = url.indexOf(":", start);
-      const user = colon >= 0 && colon < at ? url.slice(start, colon) + ":" : "";
-      out = url.slice(0, start) + user + "***" + url.slice(at);
-    }
-    const q = out.indexOf("?");
-    if (q < 0) return out;
-    const hash = out.indexOf("#", q);
-    const end = hash < 0 ? out.length : hash;
-    const query = out.slice(q + 1, end).split("&").map((p) => {
-      const eq = p.indexOf("=");
-      return eq < 0 ? p : p.slice(0, eq + 1) + "***";
-    });
-    out = out.slice(0, q + 1) + query.join("&") + out.slice(end);
-    return out;
-  });
 }

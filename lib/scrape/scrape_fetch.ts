@@ -7,7 +7,7 @@
  * @module
  */
 import type { HttpClient } from "../util/http_client.ts";
-import { redactUrls } from "../util/http_client.ts";
+import { redactUrls } from "../util/redact_urls.ts";
 import { quoteGo } from "../util/labels.ts";
 import { formatGoDuration } from "../util/duration.ts";
 import type { ScrapeMetrics } from "./self_metrics.ts";

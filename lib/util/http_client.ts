@@ -25,6 +25,7 @@
 import type { HTTPClientConfig, TLSConfig } from "../config/types.ts";
 import { newNodeAgent, nodeFetch, type NodeTLS } from "./_http_node.ts";
 import { OAuth2TokenSource } from "./_oauth2.ts";
+import { redactUrls } from "./redact_urls.ts";
 
 /** The transport: `fetch` with Deno's `client` extension. */
 export type FetchFn = (
@@ -90,20 +91,6 @@ class Cached<T> {
 function resolvePath(baseDir: string, p: string): string {
   if (p.startsWith("/") || /^https?:\/\//.test(p)) return p;
   return `${baseDir.replace(/\/+$/, "")}/${p}`;
-}
-
-/**
- * Replaces the password of `user:password@` URLs inside `s` with `***`, so errors can be shown
- * and logged.
- *
- * @example
- * ```ts
- * redactUrls("cannot scrape http://user:pass@10.0.0.1:9100/metrics: timeout");
- * // "cannot scrape http://user:***@10.0.0.1:9100/metrics: timeout"
- * ```
- */
-export function redactUrls(s: string): string {
-  return s.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"]*):[^\s/@"]*@/gi, "$1:***@");
 }
 
 /** Go's rule for keeping credentials on a redirect: same host or a subdomain of it. */

@@ -10,7 +10,7 @@
  * @module
  */
 import { metrics } from "../../metrics/registry.ts";
-import { redactUrls } from "../../util/http_client.ts";
+import { redactUrls } from "../../util/redact_urls.ts";
 import { getLogger } from "../../util/log.ts";
 import type { ApiRequest } from "./api_client.ts";
 import { goQueryEscape } from "../../util/go_query_escape.ts";
