@@ -1,19 +1,22 @@
 /**
  * `/api/v1/write` (also `/api/v1/push` and their `/prometheus/` aliases):
- * Prometheus remote write v1, a snappy-compressed protobuf `WriteRequest`,
- * fed to the sink with any `extra_label` query args appended to each series.
- * 204 on success, 400 with the reason on a bad body, 429 when the sink refuses.
+ * Prometheus remote write v1 (a snappy-compressed protobuf `WriteRequest`) and
+ * the VictoriaMetrics remote write protocol (the same `WriteRequest`, zstd
+ * compressed, sent with `Content-Encoding: zstd`), fed to the sink with any
+ * `extra_label` query args appended to each series. 204 on success, 400 with
+ * the reason on a bad body, 429 when the sink refuses; `?get_vm_proto_version`
+ * is answered with `1` (zstd spoken here), as vmagent does.
  *
  * @module
  */
 
 import { decodeWriteRequest } from "../remotewrite/write_request_decoder.ts";
-import { snappyDecompress } from "../remotewrite/snappy.ts";
+import { snappyDecodedLength, snappyDecompress } from "../remotewrite/snappy.ts";
 import { metrics as defaultRegistry } from "../metrics/registry.ts";
 import { getLogger } from "../util/log.ts";
 import type { TimeSeries } from "../util/series.ts";
 import { extraLabels } from "./extra_labels.ts";
-import { HttpError, httpError } from "./http_error.ts";
+import { errorMessage, textResponse } from "./http_error.ts";
 import {
   DEFAULT_MAX_INSERT_REQUEST_SIZE,
   type IngestOptions,
@@ -22,19 +25,70 @@ import {
 } from "./ingest_options.ts";
 import { readLimited } from "./request_body.ts";
 import { errorResponse, type Handler, requestPath } from "./request_log.ts";
+import { zstdDecompress } from "./zstd_decompress.ts";
+
+/** Decodes a snappy block of at most `maxSize` decoded bytes, with vmagent's error texts. */
+function unsnappy(data: Uint8Array, maxSize: number): Uint8Array {
+  let n: number;
+  try {
+    n = snappyDecodedLength(data);
+  } catch (e) {
+    throw new Error(`cannot read snappy header: ${errorMessage(e)}`);
+  }
+  if (n > maxSize) throw new Error(`too big data size ${n} exceeding ${maxSize} bytes`);
+  return snappyDecompress(data);
+}
+
+/** Decodes zstd frames of at most `maxSize` decoded bytes, with vmagent's error texts. */
+function unzstd(data: Uint8Array, maxSize: number): Uint8Array {
+  try {
+    return zstdDecompress(data, { maxLength: maxSize });
+  } catch (e) {
+    throw new Error(
+      `cannot decompress zstd block with len=${data.length} and maxDataSizeBytes=${maxSize}: ` +
+        errorMessage(e),
+    );
+  }
+}
+
+/**
+ * Unpacks a remote write body as vmagent does: with `Content-Encoding: zstd`
+ * zstd first and snappy as the fallback, else snappy first and zstd as the
+ * fallback (vmagent v1.88+ may resend blocks from its on-disk queue under the
+ * other encoding's header). When both fail, the error is the first decoder's.
+ */
+function unpack(data: Uint8Array, zstd: boolean, maxSize: number): Uint8Array {
+  try {
+    return zstd ? unzstd(data, maxSize) : unsnappy(data, maxSize);
+  } catch (first) {
+    try {
+      return zstd ? unsnappy(data, maxSize) : unzstd(data, maxSize);
+    } catch {
+      throw new Error(
+        `cannot decompress ${zstd ? "zstd" : "snappy"}-encoded request with length ` +
+          `${data.length}: ${errorMessage(first)}`,
+      );
+    }
+  }
+}
 
 /**
  * Returns the remote write ingest handler.
  *
- * A `?get_vm_proto_version=1` handshake (vmagent v1.88-v1.115 probing for the
- * zstd protocol) is declined with 400, so such senders use Prometheus remote
- * write; a `Content-Encoding: zstd` body that is not snappy gets 415, on which
- * newer vmagent senders switch to snappy.
+ * The body is snappy unless `Content-Encoding` is exactly `zstd`; either way
+ * the other encoding is tried when the announced one fails, and both are held
+ * to `-maxInsertRequestSize`, compressed and decoded. A request with a
+ * non-empty `get_vm_proto_version` query arg (the handshake of vmagent
+ * v1.88-v1.115 senders) gets 200 with the body `1`, so such senders switch to
+ * zstd; it is not counted as a write request.
  *
  * @example
  * ```ts
  * const handler = createRemoteWriteHandler({ sink: { push: () => true } });
- * const res = await handler(new Request("http://x/api/v1/write", { method: "POST", body }));
+ * const res = await handler(
+ *   new Request("http://x/api/v1/write", { method: "POST", body, headers: { "Content-Encoding": "zstd" } }),
+ *   info,
+ * ); // 204
  * ```
  */
 export function createRemoteWriteHandler(opts: IngestOptions): Handler {
@@ -59,19 +113,7 @@ export function createRemoteWriteHandler(opts: IngestOptions): Handler {
   const rowsPerInsert = registry.histogram('vmagent_rows_per_insert{type="promremotewrite"}');
 
   const parseBody = (data: Uint8Array, zstd: boolean): TimeSeries[] => {
-    let raw: Uint8Array;
-    try {
-      raw = snappyDecompress(data, { maxLength: maxSize });
-    } catch (e) {
-      if (zstd) {
-        throw new HttpError(
-          415,
-          `cannot decompress zstd-encoded request with length ${data.length}: zstd is not ` +
-            "supported here; send snappy-compressed Prometheus remote write",
-        );
-      }
-      throw wrapError(`cannot decompress snappy-encoded request with length ${data.length}: `, e);
-    }
+    const raw = unpack(data, zstd, maxSize);
     try {
       return decodeWriteRequest(raw);
     } catch (e) {
@@ -82,12 +124,8 @@ export function createRemoteWriteHandler(opts: IngestOptions): Handler {
 
   return async (req, info) => {
     const url = new URL(req.url);
-    if (url.searchParams.get("get_vm_proto_version")) {
-      return httpError(
-        400,
-        "the VictoriaMetrics remote write protocol is not supported; use Prometheus remote write",
-      );
-    }
+    // The handshake: VictoriaMetrics remote write protocol version 1 is spoken here.
+    if (url.searchParams.get("get_vm_proto_version")) return textResponse("1");
     requests.inc();
     const start = now();
     try {
@@ -112,6 +150,7 @@ export function createRemoteWriteHandler(opts: IngestOptions): Handler {
       }
       rowsRead.add(rows);
       if (series.length > 0 && !opts.sink.push(series)) {
+        readErrors.inc(); // vmagent counts a refused push as a read error too
         const secs = Math.floor((now() - start) / 1000);
         throw wrapError(
           `cannot read prometheus remote_write data from client in ${secs} seconds: `,
