@@ -4,9 +4,9 @@
  *
  * Measured on 2 cores, one thread costs less CPU and memory than Workers while it keeps up
  * (about 60% less CPU at 10k samples/s), but near 400k samples/s it sometimes falls behind
- * and scrapes queue up. {@linkcode ScrapeThreads} samples the process's CPU time (until
- * Workers run, the main thread's and V8's helper threads') every `checkInterval`; when it
- * stays above `busyThreshold` of a core for `busyChecks` checks in a row, it starts the Workers and moves every
+ * and scrapes queue up. {@linkcode ScrapeThreads} samples the main thread's CPU time (from
+ * `/proc/thread-self/stat`) every `checkInterval`; when it stays above `busyThreshold` of a
+ * core for `busyChecks` checks in a row, it starts the Workers and moves every
  * {@linkcode AdaptiveScrapePool}'s targets to them, once: it never moves them back, so a
  * load near the threshold does not flap.
  *
@@ -17,7 +17,7 @@
  *
  * @module
  */
-import process from "node:process";
+import { parseProcStat } from "../metrics/process.ts";
 import type { ScrapeStatus, ScrapeTarget } from "../targets/types.ts";
 import { getLogger, type Logger } from "../util/log.ts";
 import { ScrapePool, type ScrapePoolOptions } from "./scrape_pool.ts";
@@ -36,8 +36,8 @@ export interface ScrapeThreadsOptions {
   /** Busy samples in a row that start the Workers. @default 3 */
   busyChecks?: number;
   /**
-   * CPU seconds used so far, or undefined when unknown.
-   * @default processCpuSeconds
+   * CPU seconds the calling (main) thread has used, or undefined when unknown.
+   * @default reads /proc/thread-self/stat
    */
   threadCpuSeconds?: () => number | undefined;
   /** The clock, milliseconds. @default performance.now */
@@ -46,19 +46,14 @@ export interface ScrapeThreadsOptions {
   log?: Logger;
 }
 
-/**
- * CPU seconds the process has used (user + system), from `process.cpuUsage()`. Before the
- * Workers start, that is the main thread's and V8's helper threads' time. (Deno asks for
- * --allow-all to read `/proc/self/*`, so the thread's own figure is out of reach.)
- *
- * @example
- * ```ts
- * processCpuSeconds(); // e.g. 0.42
- * ```
- */
-export function processCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+/** The main thread's CPU seconds from `/proc/thread-self/stat`, or undefined. */
+function readThreadCpuSeconds(): number | undefined {
+  try {
+    const st = parseProcStat(Deno.readTextFileSync("/proc/thread-self/stat"));
+    return st === undefined ? undefined : (st.utime + st.stime) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -108,7 +103,7 @@ export class ScrapeThreads {
    */
   check(): void {
     if (this.#workers !== undefined || this.#closed) return;
-    const cpu = (this.#o.threadCpuSeconds ?? processCpuSeconds)();
+    const cpu = (this.#o.threadCpuSeconds ?? readThreadCpuSeconds)();
     const at = (this.#o.now ?? (() => performance.now()))();
     if (cpu === undefined) return;
     const last = this.#last;
@@ -124,7 +119,7 @@ export class ScrapeThreads {
     this.#workers = workers;
     clearInterval(this.#timer);
     this.#log.info(
-      `the main thread used ${share.toFixed(2)} CPU cores; moving scrape targets ` +
+      `the main thread used ${share.toFixed(2)} CPU cores for scraping; moving scrape targets ` +
         `to ${workers.count} Worker threads (see -promscrape.workers)`,
     );
     for (const p of this.#pools) p.moveTo(workers);
