@@ -16,12 +16,7 @@ import { createKubernetesDiscoverer } from "../lib/discovery/kubernetes/mod.ts";
 import type { KubernetesSDConfig } from "../lib/config/types.ts";
 import { type AgentFlags, describeFlags, formatFlagsPage } from "../lib/flags/mod.ts";
 import { writeAppMetrics } from "../lib/metrics/app_metrics.ts";
-import {
-  allowedMemory,
-  availableCPUs,
-  readCPUQuota,
-  readMemoryLimit,
-} from "../lib/metrics/resources.ts";
+import { allowedMemory, readMemoryLimit } from "../lib/metrics/resources.ts";
 import { metrics } from "../lib/metrics/registry.ts";
 import { parseSeriesSelector } from "../lib/relabel/mod.ts";
 import type { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
@@ -30,6 +25,8 @@ import {
   remoteWriteOptionsFromFlags,
   type RemoteWriteRelabelRules,
 } from "../lib/remotewrite/from_flags.ts";
+import { ScrapePool } from "../lib/scrape/scrape_pool.ts";
+import { ScrapeWorkers } from "../lib/scrape/scrape_workers.ts";
 import type { HeapStats } from "../lib/metrics/process.ts";
 import { HealthState } from "../lib/server/health_state.ts";
 import { createHandler } from "../lib/server/router.ts";
@@ -46,12 +43,14 @@ import type { Label } from "../lib/util/series.ts";
 import { DEFAULT_CONFIG_SOURCE, defaultConfigText } from "./default_config.ts";
 import { openRemoteWrite } from "./open_remote_write.ts";
 import { ScrapeRunner } from "./scrape_runner.ts";
-import { newScrapers, type Scrapers } from "./scrapers.ts";
 import {
   clusterFlags,
+  loggerOptions,
   routerFlagOptions,
+  scrapePoolOptions,
   serveOptions,
   withAttachMetadataFlags,
+  workerPoolOptions,
 } from "./options.ts";
 import { systemHostname, systemMemory } from "./system.ts";
 import { SHORT_VERSION, VERSION } from "./version.ts";
@@ -95,7 +94,7 @@ export class Agent {
   #config: Config;
   #remoteWrite!: RemoteWrite;
   #pool!: ScrapeRunner;
-  #scrapers?: Scrapers;
+  #workers?: ScrapeWorkers;
   #poolTargets?: ScrapePoolTargetsGauges;
   #manager!: DiscoveryManager;
   #server?: RunningServer;
@@ -146,13 +145,19 @@ export class Agent {
       remoteWriteOptionsFromFlags(flags, { rules: relabel, memoryAllowed: mem.allowed }),
     );
     const sink = this.#remoteWrite;
-    this.#scrapers = newScrapers(flags, {
-      cluster: this.#cluster,
-      sink,
-      cpus: availableCPUs(readCPUQuota(), Math.max(1, navigator.hardwareConcurrency || 1)),
-    });
+    const workers = flags.get("promscrape.workers");
+    if (workers > 0) {
+      this.#workers = new ScrapeWorkers({
+        count: workers,
+        sink,
+        logger: loggerOptions(flags),
+        appVersion: VERSION,
+      });
+    }
     this.#pool = new ScrapeRunner(this.#config, {
-      newPool: (config) => this.#scrapers!.newPool(config),
+      newPool: (config) =>
+        this.#workers?.newPool(workerPoolOptions(flags, this.#cluster, config)) ??
+          new ScrapePool(scrapePoolOptions(flags, this.#cluster, { sink, config })),
     });
     this.#manager = new DiscoveryManager({
       cluster: this.#cluster,
@@ -241,7 +246,7 @@ export class Agent {
           shortVersion: SHORT_VERSION,
           startTimeMs: this.#startTime,
           flags: () => flagInfos,
-          heap: () => sumHeaps(Deno.memoryUsage(), this.#scrapers?.workerHeaps()),
+          heap: () => sumHeaps(Deno.memoryUsage(), this.#workers?.heapStats()),
         }),
       flagsText: () => formatFlagsPage(flags),
       configText: () => this.#config.maskedYaml,
@@ -376,7 +381,7 @@ export class Agent {
       await this.#server?.shutdown();
       await this.#manager?.stop();
       await this.#pool?.stop();
-      this.#scrapers?.close();
+      this.#workers?.close();
       this.#poolTargets?.close();
       await this.#remoteWrite?.close();
       log.info("stopped");

@@ -88,13 +88,12 @@ export const PROMSCRAPE_FLAGS = {
   ),
   // vmagent-deno's own flag: Go spreads vmagent's scraping over every core without one.
   "promscrape.workers": intFlag(
-    -1,
+    0,
     "Number of Worker threads that fetch, parse, relabel and encode scraped data, so that " +
-      "scraping uses more than one CPU core. 0 scrapes in the main thread, which also sends to " +
-      "-remoteWrite.url; a negative value starts there and moves scraping to one Worker per " +
-      "available CPU core once the main thread stays busy (more than half a core for 15s), " +
-      "which never happens with one core. Each Worker costs about 20MB of memory. This flag " +
-      "is vmagent-deno's own",
+      "scraping uses more than one CPU core; 0 scrapes in the main thread, which also sends to " +
+      "-remoteWrite.url. On 2 cores 0 used the least CPU and memory up to 400k samples/s; set " +
+      "it up to the number of cores when scrapes of one member queue up (scrape durations near " +
+      "the interval). Each Worker costs about 20MB of memory. This flag is vmagent-deno's own",
   ),
   "promscrape.streamParse": boolFlag(
     false,

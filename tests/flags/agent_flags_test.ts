@@ -77,8 +77,8 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "promscrape.disableCompression": ["bool", false, false, "false"],
   "promscrape.disableKeepAlive": ["bool", false, false, "false"],
   "promscrape.streamParse": ["bool", false, false, "false"],
-  // vmagent-deno's own: start in the main thread, move to Workers when it is busy.
-  "promscrape.workers": ["int", false, -1, "-1"],
+  // vmagent-deno's own: scrape in the main thread unless asked.
+  "promscrape.workers": ["int", false, 0, "0"],
   "promscrape.minResponseSizeForStreamParse": ["bytes", false, 1000000, "1000000"],
   "promscrape.noStaleMarkers": ["bool", false, false, "false"],
   "promscrape.seriesLimitPerTarget": ["int", false, 0, "0"],

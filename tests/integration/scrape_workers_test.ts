@@ -8,7 +8,6 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { parseConfig } from "../../lib/config/parse_config.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
-import { ScrapeThreads } from "../../lib/scrape/adaptive_scraper.ts";
 import { ScrapeWorkers, workerOf } from "../../lib/scrape/scrape_workers.ts";
 import { buildScrapeTargets } from "../../lib/targets/build.ts";
 import type { ScrapeTarget } from "../../lib/targets/types.ts";
@@ -119,15 +118,10 @@ Deno.test("ScrapeWorkers scrape targets in Workers as a ScrapePool does in the m
     // A reload that changes external labels replaces the pool; the Workers run the new one.
     const next = workers.newPool({ externalLabels: [["site", "y"]] });
     await next.sync([a]);
-    await waitFor(
-      "a scraped by the new pool",
-      () => {
-        const s = next.statusOf(a.key);
-        return s !== undefined && s.scrapesTotal >= 1 ? s : undefined;
-      },
-      20_000,
-      50,
-    );
+    await waitFor("a scraped by the new pool", () => {
+      const s = next.statusOf(a.key);
+      return s !== undefined && s.scrapesTotal >= 1 ? s : undefined;
+    }, 20_000, 50);
     ok(sink.has(/^foo\{x="1",instance="127\.0\.0\.1:\d+",job="a",site="y"\} 1 \d+$/));
     await next.stop();
     const stopped = registry.writePrometheus();
@@ -156,48 +150,4 @@ Deno.test("workerOf() spreads targets that differ only in their address evenly, 
   }
   ok(count[0] > 400 && count[1] > 400, `uneven: ${count}`);
   equal(workerOf(keys[0], 1), 0);
-});
-
-Deno.test("ScrapeThreads moves running targets into real Workers with no gap and no stale markers", async () => {
-  const port = freePort();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port, onListen() {} },
-    () => new Response("foo 1\n"),
-  );
-  const sink = new TextSink();
-  const registry = new MetricsRegistry();
-  let cpu = 0;
-  const threads = new ScrapeThreads({
-    startWorkers: () => new ScrapeWorkers({ count: 2, sink, metrics: registry }),
-    threadCpuSeconds: () => (cpu += 10), // always busy
-    now: (() => {
-      let t = 0;
-      return () => (t += 10_000);
-    })(),
-  });
-  const [a] = targetsOf(port, ["a"]);
-  const pool = threads.newPool({ sink, metrics: registry }, {});
-  const ups = () =>
-    sink.lines.filter((l) => l.startsWith("up{")).map((l) => Number(l.split(" ")[2]));
-  try {
-    await pool.sync([a]);
-    await waitFor("3 scrapes in the main thread", () => ups().length >= 3 ? true : undefined);
-    for (let i = 0; i < 4; i++) threads.check();
-    ok(threads.workers !== undefined);
-    await pool.sync([a]);
-    equal(pool.inWorkers, true);
-    const moved = ups().length;
-    await waitFor("3 scrapes in a Worker", () => ups().length >= moved + 3 ? true : undefined);
-    const ts = ups();
-    for (let i = 1; i < ts.length; i++) {
-      const gap = ts[i] - ts[i - 1];
-      ok(gap >= 500 && gap <= 1500, `scrape ${i}: ${gap} ms after the one before (${ts})`);
-    }
-    equal(sink.has(/STALE/), false);
-    equal(pool.statusOf(a.key)?.health, "up");
-  } finally {
-    await pool.stop();
-    threads.close();
-    await server.shutdown();
-  }
 });
