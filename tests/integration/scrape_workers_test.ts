@@ -118,10 +118,15 @@ Deno.test("ScrapeWorkers scrape targets in Workers as a ScrapePool does in the m
     // A reload that changes external labels replaces the pool; the Workers run the new one.
     const next = workers.newPool({ externalLabels: [["site", "y"]] });
     await next.sync([a]);
-    await waitFor("a scraped by the new pool", () => {
-      const s = next.statusOf(a.key);
-      return s !== undefined && s.scrapesTotal >= 1 ? s : undefined;
-    }, 20_000, 50);
+    await waitFor(
+      "a scraped by the new pool",
+      () => {
+        const s = next.statusOf(a.key);
+        return s !== undefined && s.scrapesTotal >= 1 ? s : undefined;
+      },
+      20_000,
+      50,
+    );
     ok(sink.has(/^foo\{x="1",instance="127\.0\.0\.1:\d+",job="a",site="y"\} 1 \d+$/));
     await next.stop();
     const stopped = registry.writePrometheus();
