@@ -39,8 +39,25 @@ export function havePeers(...names: PeerName[]): boolean {
   return names.every((n) => peerPath(n) !== undefined);
 }
 
-/** Returns a free TCP port on 127.0.0.1. */
+/**
+ * Returns a TCP port on 127.0.0.1 that was free a moment ago, for a child process to bind.
+ *
+ * The port is drawn below Linux's default ephemeral range (32768-60999). A port the kernel
+ * hands out for `port: 0` lies inside that range, and so does the local port of every
+ * outgoing connection: with agents scraping hundreds of targets, one of those connections
+ * took such a port between our check and the child's bind (a vmagent peer failed with
+ * "address already in use"). Outside the range only another test's pick can collide.
+ */
 export function freePort(): number {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // taken: draw again
+    }
+  }
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();

@@ -5,7 +5,7 @@
  * is ours) and by its pid no longer existing.
  */
 import assert from "node:assert/strict";
-import { havePeers, tempDir } from "./_peers.ts";
+import { freePort, havePeers, tempDir } from "./_peers.ts";
 import {
   type ReceiverOptions,
   ReceiverStartError,
@@ -113,3 +113,15 @@ for (const c of cases) {
     },
   });
 }
+
+Deno.test("freePort() returns a bindable port below the kernel's ephemeral range", () => {
+  const seen = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    const port = freePort();
+    assert.ok(port >= 20_000 && port < 32_768, `port ${port} is outside 20000..32767`);
+    const l = Deno.listen({ hostname: "127.0.0.1", port });
+    l.close();
+    seen.add(port);
+  }
+  assert.ok(seen.size > 1, "twenty picks gave one port: the draw is not random");
+});
