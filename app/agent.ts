@@ -69,8 +69,17 @@ export async function loadScrapeConfig(flags: AgentFlags, env: EnvLookup): Promi
   const path = flags.get("promscrape.config");
   const strictParse = flags.get("promscrape.config.strictParse");
   if (path === "") {
-    const listen = flags.get("httpListenAddr")[0] ?? ":8429";
-    const text = defaultConfigText(listen, { pathPrefix: flags.get("http.pathPrefix") });
+    // The first address the server listens on, with its own -tls (vmagent's flags are per address).
+    const addrs = flags.get("httpListenAddr");
+    const i = Math.max(0, addrs.findIndex((a) => a !== ""));
+    const text = defaultConfigText(addrs[i] ?? ":8429", {
+      pathPrefix: flags.get("http.pathPrefix"),
+      tls: flags.getArg("tls", i),
+      basicAuth: {
+        username: flags.get("httpAuth.username"),
+        password: flags.get("httpAuth.password"),
+      },
+    });
     return parseConfig(text, { file: DEFAULT_CONFIG_SOURCE, strictParse });
   }
   return await loadConfig(path, { strictParse, env });
@@ -90,7 +99,9 @@ export class Agent {
   readonly #env: EnvLookup;
   readonly #cluster: ClusterOptions;
   readonly #health = new HealthState();
-  readonly #startTime = Date.now();
+  // When the runtime started, as vmagent's start time is its process's: module loading and
+  // config parsing happen after it.
+  readonly #startTime = Math.floor(performance.timeOrigin);
   #config: Config;
   #remoteWrite!: RemoteWrite;
   #pool!: ScrapeRunner;
@@ -189,6 +200,14 @@ export class Agent {
     log.info(
       `loaded ${this.#config.scrapeConfigs.length} scrape configs from ${this.#config.source}`,
     );
+    if (flags.get("promscrape.config") === "" && flags.get("metricsAuthKey") !== "") {
+      // The key would have to be in the scrape URL, shown on /config and the target pages.
+      log.warn(
+        "the embedded config cannot scrape /metrics behind -metricsAuthKey without showing " +
+          "the key on /config and /targets; its scrapes get 401 (set -promscrape.config to " +
+          "scrape /metrics with authKey in params)",
+      );
+    }
     const nowSecs = Math.floor(Date.now() / 1000);
     // Registered at 0 so that increase() sees the first reload.
     metrics.counter("vm_promscrape_config_reloads_total");
@@ -210,8 +229,10 @@ export class Agent {
 
   #startServer(): RunningServer | undefined {
     const flags = this.#flags;
-    const listen = serveOptions(flags);
-    if (listen.listenAddrs!.length === 0) {
+    // Unfiltered: -tls, -tlsCertFile and -tlsKeyFile are matched to addresses by position,
+    // and serve() skips the empty ones itself, as vmagent does.
+    const listen = { ...serveOptions(flags), listenAddrs: [...flags.get("httpListenAddr")] };
+    if (listen.listenAddrs.every((a) => a === "")) {
       log.info("-httpListenAddr is empty: the HTTP server is not started");
       return undefined;
     }
@@ -265,7 +286,9 @@ export class Agent {
         apiCluster: clusterApiHandler(statusOpts),
       },
       ingest: {
-        sink: this.#remoteWrite,
+        // vmagent's TryPush: a blocked stateless queue refuses (429) rather than dropping,
+        // unless -remoteWrite.dropSamplesOnOverload says to drop (204).
+        sink: { push: (series) => this.#remoteWrite.tryPush(series) },
         maxInsertRequestSize: flags.get("maxInsertRequestSize"),
       },
     });

@@ -175,7 +175,10 @@ export function writeProcessMetrics(opts: ProcessMetricsOptions): string {
     out += sampleLine("process_resident_memory_bytes", "gauge", rt.rss, meta);
     out += sampleLine("process_start_time_seconds", "gauge", opts.startTimeSeconds, meta);
     if (status === undefined) {
-      out += sampleLine("process_resident_memory_peak_bytes", "gauge", rt.maxRss, meta);
+      // getrusage's maxrss is updated lazily by the kernel and can lag behind the current
+      // resident size read a moment later: a peak is never below the current value.
+      const peak = Math.max(rt.maxRss, rt.rss);
+      out += sampleLine("process_resident_memory_peak_bytes", "gauge", peak, meta);
     }
   }
   if (status !== undefined) {

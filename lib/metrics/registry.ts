@@ -8,8 +8,20 @@
 
 import { formatValue } from "./format_value.ts";
 import { Histogram, type HistogramState } from "./histogram.ts";
+import {
+  PROMETHEUS_DEFAULT_BUCKETS,
+  PrometheusHistogram,
+  type PrometheusHistogramState,
+} from "./prometheus_histogram.ts";
 
-export { formatValue, Histogram, type HistogramState };
+export {
+  formatValue,
+  Histogram,
+  type HistogramState,
+  PROMETHEUS_DEFAULT_BUCKETS,
+  PrometheusHistogram,
+  type PrometheusHistogramState,
+};
 
 /**
  * A monotonically increasing counter.
@@ -70,7 +82,7 @@ export class Gauge {
   }
 }
 
-type Metric = Counter | Gauge | Histogram;
+type Metric = Counter | Gauge | Histogram | PrometheusHistogram;
 
 /**
  * One metric of a {@linkcode MetricsRegistry.dump}: plain data, so it crosses a Worker's
@@ -78,7 +90,8 @@ type Metric = Counter | Gauge | Histogram;
  */
 export type MetricDump =
   | { id: string; kind: "counter" | "gauge"; value: number }
-  | { id: string; kind: "histogram"; state: HistogramState };
+  | { id: string; kind: "histogram"; state: HistogramState }
+  | { id: string; kind: "prometheus_histogram"; state: PrometheusHistogramState };
 
 /** The metric of `d`'s kind holding `d` plus `base` (when `base` is of that kind). */
 function mergedMetric(base: Metric | undefined, d: MetricDump): Metric | undefined {
@@ -86,6 +99,17 @@ function mergedMetric(base: Metric | undefined, d: MetricDump): Metric | undefin
     const h = new Histogram();
     if (base instanceof Histogram) h.merge(base.state());
     else if (base !== undefined) return base;
+    h.merge(d.state);
+    return h;
+  }
+  if (d.kind === "prometheus_histogram") {
+    if (base !== undefined && !(base instanceof PrometheusHistogram)) return base;
+    const h = new PrometheusHistogram(d.state.upperBounds);
+    try {
+      if (base !== undefined) h.merge(base.state());
+    } catch {
+      return base; // other bounds: the local metric wins, as for a kind clash
+    }
     h.merge(d.state);
     return h;
   }
@@ -143,12 +167,16 @@ export function metadataLines(family: string, type: string): string {
 function metricType(m: Metric): string {
   if (m instanceof Counter) return "counter";
   if (m instanceof Gauge) return "gauge";
+  if (m instanceof PrometheusHistogram) return "histogram";
   // VictoriaMetrics histograms have vmrange buckets, not `le`, so they are exposed untyped.
   return "untyped";
 }
 
 function writeMetric(id: string, m: Metric, lines: string[]): void {
-  if (m instanceof Histogram) {
+  if (m instanceof PrometheusHistogram) {
+    const [name, labels] = splitName(id);
+    for (const l of m.write(name, labels)) lines.push(l);
+  } else if (m instanceof Histogram) {
     const [name, labels] = splitName(id);
     const prefix = labels === "" ? "" : `${labels},`;
     const { sum, count } = m.visit((vmrange, n) => {
@@ -222,9 +250,30 @@ export class MetricsRegistry {
     return this.#getOrCreate(id, () => new Gauge(fn), Gauge);
   }
 
-  /** Returns the VictoriaMetrics histogram named `id`. */
+  /** Returns the VictoriaMetrics histogram named `id` (`_bucket{vmrange="..."}`). */
   histogram(id: string): Histogram {
     return this.#getOrCreate(id, () => new Histogram(), Histogram);
+  }
+
+  /**
+   * Returns the Prometheus histogram named `id` (`_bucket{le="..."}`), created with
+   * `upperBounds`; a later call gets the existing one, whatever bounds it passes.
+   *
+   * @example
+   * ```ts
+   * const r = new MetricsRegistry();
+   * r.prometheusHistogram("vmagent_push_seconds", [0.1, 1]).update(0.5);
+   * r.writePrometheus();
+   * // 'vmagent_push_seconds_bucket{le="0.1"} 0\nvmagent_push_seconds_bucket{le="1"} 1\n' +
+   * // 'vmagent_push_seconds_bucket{le="+Inf"} 1\nvmagent_push_seconds_sum 0.5\n' +
+   * // "vmagent_push_seconds_count 1\n"
+   * ```
+   */
+  prometheusHistogram(
+    id: string,
+    upperBounds: readonly number[] = PROMETHEUS_DEFAULT_BUCKETS,
+  ): PrometheusHistogram {
+    return this.#getOrCreate(id, () => new PrometheusHistogram(upperBounds), PrometheusHistogram);
   }
 
   /** Removes the metric named `id`; returns whether it existed. */
@@ -265,7 +314,9 @@ export class MetricsRegistry {
     const out: MetricDump[] = [];
     for (const [id, m] of this.#metrics) {
       if (m instanceof Histogram) out.push({ id, kind: "histogram", state: m.state() });
-      else out.push({ id, kind: m instanceof Counter ? "counter" : "gauge", value: m.get() });
+      else if (m instanceof PrometheusHistogram) {
+        out.push({ id, kind: "prometheus_histogram", state: m.state() });
+      } else out.push({ id, kind: m instanceof Counter ? "counter" : "gauge", value: m.get() });
     }
     return out;
   }

@@ -1,7 +1,9 @@
 /**
  * End to end: data pushed to the agent's `/api/v1/write` (snappy protobuf) and
  * `/api/v1/import/prometheus` (text) arrives at the `-remoteWrite.url` receiver with its
- * labels, values and timestamps; unreadable bodies get 400 with the reason.
+ * labels, values and timestamps; unreadable bodies get 400 with the reason; with
+ * `-remoteWrite.disableOnDiskQueue` a full queue answers 429, or drops the data with
+ * `-remoteWrite.dropSamplesOnOverload`.
  */
 import assert from "node:assert/strict";
 import { encodeWriteRequest } from "../../lib/remotewrite/write_request_encoder.ts";
@@ -14,7 +16,7 @@ import {
   startLiveAgent,
   startTestReceiver,
 } from "./_agent_run.ts";
-import { tempDir, waitFor } from "./_peers.ts";
+import { freePort, tempDir, waitFor } from "./_peers.ts";
 
 const ts = (name: string, labels: Record<string, string>, points: [number, number][]) => ({
   labels: [
@@ -182,5 +184,74 @@ Deno.test({
       () => received(recv, "e2e_after_errors").length > 0 || undefined,
     );
     assert.equal(recv.series.length, 1);
+  },
+});
+
+/** Sums every series of the family `name` in a `/metrics` text. */
+function familySum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return sum;
+}
+
+Deno.test({
+  name:
+    "a full stateless queue answers pushes with 429, or drops them with -remoteWrite.dropSamplesOnOverload",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const f = async (dropOnOverload: boolean) => {
+      await using dir = await tempDir();
+      // Nothing listens there: the one sender retries its block, the queue fills.
+      const url = `http://127.0.0.1:${freePort()}/api/v1/write`;
+      await using agent = await startLiveAgent([
+        `-promscrape.config=${AGENT_TESTDATA}/no_targets.yml`,
+        `-remoteWrite.url=${url}`,
+        "-remoteWrite.disableOnDiskQueue",
+        "-remoteWrite.queues=1",
+        "-remoteWrite.maxRowsPerBlock=10",
+        "-remoteWrite.flushInterval=100ms",
+        // The smallest in-memory queue: 2 blocks.
+        "-memory.allowedBytes=1",
+        `-remoteWrite.tmpDataPath=${dir.path}/rw`,
+        ...(dropOnOverload ? ["-remoteWrite.dropSamplesOnOverload"] : []),
+      ]);
+      const statuses: number[] = [];
+      let refusal = "";
+      for (let i = 0; i < 50 && refusal === ""; i++) {
+        const body = writeBody(
+          Array.from(
+            { length: 20 },
+            (_, j) => ts("e2e_overload", { i: `${i}`, j: `${j}` }, [[Date.now(), 1]]),
+          ),
+        );
+        const r = await fetch(`${agent.base}/api/v1/write`, { method: "POST", body });
+        statuses.push(r.status);
+        const text = await r.text();
+        if (r.status === 429) refusal = text;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const metrics = await waitFor("the overload counters", async () => {
+        await new Promise((res) => setTimeout(res, 1_100)); // /metrics is cached for a second
+        const text = await (await fetch(`${agent.base}/metrics`)).text();
+        return familySum(text, "vmagent_remotewrite_push_failures_total") > 0 ? text : undefined;
+      }, 10_000);
+      const dropped = familySum(metrics, "vmagent_remotewrite_samples_dropped_total");
+      if (dropOnOverload) {
+        assert.deepEqual(new Set(statuses), new Set([204]), "every push is accepted");
+        assert.ok(dropped > 0, "the samples the full queue could not take are counted");
+      } else {
+        assert.equal(statuses.at(-1), 429, `statuses: ${statuses}`);
+        assert.ok(statuses.slice(0, -1).every((s) => s === 204), `statuses: ${statuses}`);
+        assert.match(refusal, /remote storage systems cannot keep up with the data ingestion rate/);
+        // A refused push is for the client to retry: nothing is counted as dropped.
+        assert.equal(dropped, 0);
+      }
+    };
+    await Promise.all([f(false), f(true)]);
   },
 });

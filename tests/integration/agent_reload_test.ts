@@ -1,8 +1,11 @@
 /**
  * End to end: config reloads by SIGHUP, `/-/reload` (GET, and POST behind
- * `-reloadAuthKey`) and `-promscrape.configCheckInterval`. A new config changes the
- * targets; identical content changes nothing; a broken config is logged with its
- * file:line and the running targets keep being scraped.
+ * `-reloadAuthKey`) and `-promscrape.configCheckInterval`. For each trigger, one agent
+ * (printing to stdout, the local default) lives through it all: a new config changes the
+ * targets (the removed one ends with staleness markers); identical content changes
+ * nothing; a broken config is logged with its file:line and the running targets keep
+ * being scraped; data pushed to `/api/v1/write` comes out; SIGTERM ends it with exit
+ * code 0 and no staleness markers for the targets still running.
  */
 import assert from "node:assert/strict";
 import {
@@ -16,6 +19,8 @@ import {
   writeFileAtomic,
 } from "./_agent_run.ts";
 import { freePort, startAgent, tempDir, waitFor } from "./_peers.ts";
+import { encodeWriteRequest } from "../../lib/remotewrite/write_request_encoder.ts";
+import { snappyCompress } from "../../lib/remotewrite/snappy.ts";
 
 const RELOADS = "vm_promscrape_config_reloads_total";
 const RELOAD_ERRORS = "vm_promscrape_config_reloads_errors_total";
@@ -111,6 +116,12 @@ async function scenario(trigger: Trigger): Promise<void> {
     assert.deepEqual(await targetKeys(base), [`e2e/${dead}`, `e2e/${target.address}`].sort());
     await metricIs(STARTED, eq(2));
     await waitFor("a first scrape of the live target", () => target.requests() > 0 || undefined);
+    // Printed by the local default (no -remoteWrite.url): `name{labels} value timestamp`.
+    const deadUp = (value: string) =>
+      new RegExp(`^up\\{[^}]*instance="${re(dead)}"[^}]*\\} ${value} \\d+$`, "m");
+    await waitFor("up=0 of the dead target on stdout", () => {
+      return deadUp("0").test(agent.proc.output()) || undefined;
+    }, 10_000);
     await trigger.before?.(agent);
 
     // (a) A new config: the dead target goes, a second job comes.
@@ -127,6 +138,10 @@ async function scenario(trigger: Trigger): Promise<void> {
     await metricIs(STOPPED, eq(1));
     await metricIs(LAST_OK, eq(1));
     assert.match(agent.proc.output(), new RegExp(`reloaded 2 scrape configs from ${re(cfg)}`));
+    // The removed target's series end with staleness markers.
+    await waitFor("a staleness marker for the dead target", () => {
+      return deadUp("NaN").test(agent.proc.output()) || undefined;
+    }, 10_000);
 
     // (c) Identical content: nothing changes.
     const unchanged = count(agent.proc.output(), `nothing changed in ${cfg}`);
@@ -173,6 +188,37 @@ async function scenario(trigger: Trigger): Promise<void> {
     await waitFor("scrapes under the old config", () => target.requests() >= seen + 2 || undefined);
     await metricIs(STARTED, eq(3));
     await metricIs(STOPPED, eq(1));
+
+    // (d) Data pushed over /api/v1/write comes out with its labels, value and timestamp.
+    const t = Date.now();
+    const pushed = new Uint8Array(snappyCompress(encodeWriteRequest([{
+      labels: [{ name: "__name__", value: "e2e_reload_pushed" }, {
+        name: "trigger",
+        value: trigger.name,
+      }],
+      samples: [{ value: 7.5, timestamp: t }],
+    }])));
+    const r = await fetch(`${base}/api/v1/write`, { method: "POST", body: pushed });
+    assert.equal(r.status, 204, await r.text());
+    const line = new RegExp(
+      `^e2e_reload_pushed\\{trigger="${re(trigger.name)}"\\} 7\\.5 ${t}$`,
+      "m",
+    );
+    await waitFor("the pushed sample on stdout", () => line.test(agent.proc.output()) || undefined);
+
+    // (e) SIGTERM: a graceful stop, exit code 0, and no staleness markers for the live target.
+    agent.proc.child.kill("SIGTERM");
+    const code = await waitFor("the agent to exit", async () => {
+      const exited = await Promise.race([agent.proc.status, sleep(100).then(() => undefined)]);
+      return exited?.code;
+    }, 20_000);
+    const out = agent.proc.output();
+    assert.equal(code, 0);
+    assert.match(out, /received a stop signal; stopping gracefully/);
+    assert.match(out, /\tstopped$/m);
+    const liveStale = new RegExp(`^\\S*instance="${re(target.address)}"\\S* NaN \\d+$`, "m");
+    assert.doesNotMatch(out, liveStale, "a staleness marker for a target still running");
+    assert.match(out, new RegExp(`^agent_test_gauge\\{[^}]*instance="${re(target.address)}"`, "m"));
   } catch (e) {
     throw new Error(`${e instanceof Error ? e.stack : e}\n${ctx()}`);
   }
@@ -185,7 +231,8 @@ const byHTTP = (method: "GET" | "POST", query = ""): Trigger["fire"] => async (a
 };
 
 Deno.test({
-  name: "the agent reloads its config on SIGHUP, /-/reload and -promscrape.configCheckInterval",
+  name:
+    "the agent reloads its config on SIGHUP, /-/reload and -promscrape.configCheckInterval, takes pushes, stops on SIGTERM",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t) {

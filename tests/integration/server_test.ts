@@ -1,6 +1,7 @@
 /**
  * The HTTP server on real loopback sockets: plain and TLS listeners, gzip,
- * remote write over the wire, and the shutdown delay.
+ * remote write over the wire, the shutdown delay, and main.ts serving HTTPS
+ * behind -httpAuth.
  */
 import { equal, match, rejects } from "node:assert/strict";
 import { createHandler } from "../../lib/server/router.ts";
@@ -14,7 +15,7 @@ import {
   recordingSink,
   snappyBlock,
 } from "../server/_helpers.ts";
-import { freePort, havePeers, peerPath, start, tempDir, waitFor } from "./_peers.ts";
+import { freePort, havePeers, peerPath, start, startAgent, tempDir, waitFor } from "./_peers.ts";
 
 configureLogger({ write: () => {} });
 
@@ -128,9 +129,11 @@ Deno.test("serve() keeps /health at 503 during -http.shutdownDelay, then closes"
   equal(server.shutdown(), done);
 });
 
-Deno.test("serve() serves TLS with -tlsCertFile and -tlsKeyFile", async () => {
-  await using dir = await tempDir();
-  const d = dir.path;
+/**
+ * Writes a throwaway CA and a server certificate for 127.0.0.1 it signs into `d`
+ * (rustls refuses a CA as the server's certificate) and returns their paths.
+ */
+async function makeTestCert(d: string): Promise<{ cert: string; key: string; ca: string }> {
   const cert = `${d}/cert.pem`;
   const key = `${d}/key.pem`;
   await Deno.writeTextFile(
@@ -138,7 +141,6 @@ Deno.test("serve() serves TLS with -tlsCertFile and -tlsKeyFile", async () => {
     "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
   );
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  // A throwaway CA and a server certificate it signs (rustls refuses a CA as the server's cert).
   const steps = [
     [
       "req",
@@ -177,6 +179,12 @@ Deno.test("serve() serves TLS with -tlsCertFile and -tlsKeyFile", async () => {
       .output();
     equal(out.success, true, new TextDecoder().decode(out.stderr));
   }
+  return { cert, key, ca: `${d}/ca.pem` };
+}
+
+Deno.test("serve() serves TLS with -tlsCertFile and -tlsKeyFile", async () => {
+  await using dir = await tempDir();
+  const { cert, key, ca } = await makeTestCert(dir.path);
   const { handler } = agent();
   const log = collectingLogger();
   const server = serve(handler, {
@@ -186,7 +194,7 @@ Deno.test("serve() serves TLS with -tlsCertFile and -tlsKeyFile", async () => {
     tlsKeyFile: [key],
     log,
   });
-  const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(`${d}/ca.pem`)] });
+  const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(ca)] });
   try {
     match(log.lines[0], /^info started server at https:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await fetch(`https://${server.addr}/health`, { client });
@@ -262,5 +270,81 @@ Deno.test({
       await vmagent.stop();
       await server.shutdown();
     }
+  },
+});
+
+Deno.test({
+  name: "main.ts serves HTTPS with -tls and -httpAuth, and its embedded config scrapes itself",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using dir = await tempDir();
+    const { cert, key, ca } = await makeTestCert(dir.path);
+    const port = freePort();
+    const password = "pw-e2e-7Zq";
+    // The empty first address keeps the -tls, -tlsCertFile and -tlsKeyFile items by position,
+    // as vmagent's array flags do.
+    const proc = startAgent([
+      `-httpListenAddr=,127.0.0.1:${port}`,
+      "-tls=false,true",
+      `-tlsCertFile=,${cert}`,
+      `-tlsKeyFile=,${key}`,
+      "-httpAuth.username=admin",
+      `-httpAuth.password=${password}`,
+    ]);
+    const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(ca)] });
+    const base = `https://127.0.0.1:${port}`;
+    const auth = { Authorization: "Basic " + btoa(`admin:${password}`) };
+    const get = async (path: string, headers: HeadersInit = {}) => {
+      const r = await fetch(base + path, { client, headers });
+      return { status: r.status, text: await r.text() };
+    };
+    let code: number;
+    try {
+      await waitFor(
+        "the agent to answer /health over https",
+        async () => {
+          if (/cannot start/.test(proc.output())) throw new Error(proc.output());
+          return (await get("/health").catch(() => undefined))?.text === "OK" || undefined;
+        },
+        30_000,
+        100,
+      );
+      equal((await get("/metrics")).status, 401);
+      equal((await get("/metrics", { Authorization: "Basic " + btoa("admin:x") })).status, 401);
+      const metrics = await get("/metrics", auth);
+      equal(metrics.status, 200);
+      match(metrics.text, /^vm_app_version\{/m);
+      // Plain HTTP on the TLS port is refused.
+      await rejects(async () => {
+        const r = await fetch(`http://127.0.0.1:${port}/health`);
+        if (r.status < 400) throw new Error(`status ${r.status}`);
+        await r.body?.cancel();
+        throw new Error("answered with an error");
+      });
+      // The embedded config scraped /metrics over https with the credentials: up is 1.
+      const up = new RegExp(
+        `^up\\{instance="127\\.0\\.0\\.1:${port}",job="vmagent"\\} 1 \\d{13}$`,
+        "m",
+      );
+      await waitFor(
+        "an up=1 sample of the self-scrape on stdout",
+        () => {
+          return up.test(proc.output()) || undefined;
+        },
+        20_000,
+        100,
+      ).catch((e) => {
+        throw new Error(`${e}\n${proc.output()}`);
+      });
+      const config = await get("/config", auth);
+      match(config.text, /scheme: https/);
+      match(config.text, /password: <secret>/);
+    } finally {
+      client.close();
+      code = await proc.stop();
+    }
+    equal(code, 0, proc.output());
+    equal(proc.output().includes(password), false, "the password was printed");
   },
 });

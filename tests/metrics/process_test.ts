@@ -81,6 +81,21 @@ Deno.test("writeProcessMetrics() falls back to runtime figures when /proc is unr
   );
 });
 
+Deno.test("writeProcessMetrics() never reports a runtime peak below the current resident size", () => {
+  // getrusage's maxrss lags: measured under -P=agent as 71372800 with an rss of 71778304.
+  const runtimeStats = () => ({
+    userSeconds: 0,
+    systemSeconds: 0,
+    rss: 71778304,
+    maxRss: 71372800,
+    minorFaults: 0,
+    majorFaults: 0,
+  });
+  const text = writeProcessMetrics({ fs: fakeProcFs({}), startTimeSeconds: 0, runtimeStats });
+  match(text, /^process_resident_memory_bytes 71778304$/m);
+  match(text, /^process_resident_memory_peak_bytes 71778304$/m);
+});
+
 Deno.test("writeProcessMetrics() adds metadata with the VictoriaMetrics types", () => {
   const text = writeProcessMetrics({ fs: fullProc(), startTimeSeconds: 1, exposeMetadata: true });
   const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);

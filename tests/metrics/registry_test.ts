@@ -1,5 +1,10 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { Histogram, metricFamily, MetricsRegistry } from "../../lib/metrics/registry.ts";
+import {
+  Histogram,
+  metricFamily,
+  MetricsRegistry,
+  PrometheusHistogram,
+} from "../../lib/metrics/registry.ts";
 
 Deno.test("writePrometheus() sorts by family first, then by identity", () => {
   const r = new MetricsRegistry();
@@ -161,4 +166,84 @@ Deno.test("addSource() sums metrics of the same identity and kind, and adds the 
   equal(r.counter("c").get(), 1);
   remove();
   equal(r.writePrometheus().split("\n")[0], "c 1");
+});
+
+Deno.test("writePrometheus() writes Prometheus histograms with cumulative le buckets", () => {
+  const f = (bounds: number[] | undefined, values: number[], want: string) => {
+    const r = new MetricsRegistry();
+    const h = r.prometheusHistogram('vmagent_push_seconds{path="/api/v1/write"}', bounds);
+    for (const v of values) h.update(v);
+    equal(r.writePrometheus(), want);
+  };
+  const p = 'path="/api/v1/write"';
+  // Bounds are inclusive; NaN and negative values are ignored; +Inf counts everything.
+  f(
+    [0.1, 1, 1e6, Infinity],
+    [0.1, 0.5, 1, 2e6, NaN, -1],
+    [
+      `vmagent_push_seconds_bucket{${p},le="0.1"} 1`,
+      `vmagent_push_seconds_bucket{${p},le="1"} 3`,
+      `vmagent_push_seconds_bucket{${p},le="1e+06"} 3`,
+      `vmagent_push_seconds_bucket{${p},le="+Inf"} 4`,
+      `vmagent_push_seconds_sum{${p}} 2.0000016e+06`,
+      `vmagent_push_seconds_count{${p}} 4`,
+      "",
+    ].join("\n"),
+  );
+  // Written even when empty, with the default bounds and an integral sum as an integer.
+  f(
+    undefined,
+    [],
+    [
+      ...["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]
+        .map((le) => `vmagent_push_seconds_bucket{${p},le="${le}"} 0`),
+      `vmagent_push_seconds_sum{${p}} 0`,
+      `vmagent_push_seconds_count{${p}} 0`,
+      "",
+    ].join("\n"),
+  );
+  f(
+    [2],
+    [3, 4],
+    [
+      `vmagent_push_seconds_bucket{${p},le="2"} 0`,
+      `vmagent_push_seconds_bucket{${p},le="+Inf"} 2`,
+      `vmagent_push_seconds_sum{${p}} 7`,
+      `vmagent_push_seconds_count{${p}} 2`,
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("prometheusHistogram() types the family as histogram and refuses bad bounds", () => {
+  const r = new MetricsRegistry();
+  r.prometheusHistogram("h", [1]).update(0.5);
+  equal(
+    r.writePrometheus({ exposeMetadata: true }),
+    '# HELP h\n# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\nh_sum 0.5\nh_count 1\n',
+  );
+  throws(() => r.histogram("h"), /already registered as another type/);
+  throws(() => new PrometheusHistogram([]), /can't be empty/);
+  throws(() => new PrometheusHistogram([1, 1]), /strictly increasing/);
+});
+
+Deno.test("dump() and addSource() carry Prometheus histograms across registries", () => {
+  const r = new MetricsRegistry();
+  r.prometheusHistogram("h", [1]).update(0.5);
+  r.prometheusHistogram("other_bounds", [1]).update(0.5);
+  const worker = new MetricsRegistry();
+  worker.prometheusHistogram("h", [1]).update(3);
+  worker.prometheusHistogram("other_bounds", [2]).update(3);
+  worker.prometheusHistogram("only_there", [1]).update(1);
+  const dump = structuredClone(worker.dump());
+  equal(dump[0].kind, "prometheus_histogram");
+  r.addSource(() => dump);
+  equal(
+    r.writePrometheus(),
+    'h_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_sum 3.5\nh_count 2\n' +
+      'only_there_bucket{le="1"} 1\nonly_there_bucket{le="+Inf"} 1\nonly_there_sum 1\nonly_there_count 1\n' +
+      // Other bounds cannot be added: the local histogram wins, as for a kind clash.
+      'other_bounds_bucket{le="1"} 1\nother_bounds_bucket{le="+Inf"} 1\nother_bounds_sum 0.5\n' +
+      "other_bounds_count 1\n",
+  );
 });
