@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { isMap, isScalar, isSeq, type Node, parseDocument } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import type { FileSDConfig } from "../config/types.ts";
 import { type EnvLookup, expandEnvTemplate } from "../util/envtemplate.ts";
 import { realSleep, type Sleep } from "../util/clock.ts";
@@ -216,49 +225,71 @@ export class FileSDDiscoverer implements Discoverer {
 
 /**
  * Parses the text of a file_sd file: a YAML (or JSON) list of `{targets: [...], labels: {...}}`.
- * Unknown fields and duplicate keys are errors (vmagent reads these files strictly). Labels
- * are sorted by name and followed by `__meta_filepath`.
+ * Unknown fields and duplicate keys are errors (vmagent reads these files strictly); an error
+ * names the line and column, and the entry. Labels are sorted by name and followed by
+ * `__meta_filepath`.
  *
  * @example
  * ```ts
  * parseFileSD('[{"targets": ["a:1"], "labels": {"env": "prod"}}]', "t.json");
  * // [{ targets: ["a:1"], labels: [["env", "prod"], ["__meta_filepath", "t.json"]] }]
+ * parseFileSD("- targets: [a:1]\n  lables: {x: y}\n", "t.yml");
+ * // throws 'line 2, column 3: entry #1: unknown field "lables"; supported: targets, labels'
  * ```
  */
 export function parseFileSD(text: string, metaFilepath: string): DiscoveredGroup[] {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) throw new Error(`cannot parse YAML: ${doc.errors[0].message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  const fail = (offset: number | undefined, message: string): never => {
+    if (offset === undefined) throw new Error(message);
+    const { line, col } = lines.linePos(offset);
+    throw new Error(`line ${line}, column ${col}: ${message}`);
+  };
+  const start = (node: Node | null | undefined) => node?.range?.[0];
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    fail(e.pos[0], `cannot parse YAML: ${e.message}`);
+  }
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) return [];
-  if (!isSeq(root)) throw new Error("expecting a list of target groups");
+  if (!isSeq(root)) fail(start(root), "expecting a list of target groups");
   const out: DiscoveredGroup[] = [];
-  root.items.forEach((item, i) => {
+  (root as YAMLSeq).items.forEach((item, i) => {
     const where = `entry #${i + 1}`;
-    if (item === null || (isScalar(item) && item.value === null)) {
+    const node = item as Node | null;
+    if (node === null || (isScalar(node) && node.value === null)) {
       out.push({ targets: [], labels: [["__meta_filepath", metaFilepath]] });
       return;
     }
-    if (!isMap(item)) throw new Error(`${where}: expecting a map with \`targets\` and \`labels\``);
+    if (!isMap(node)) {
+      fail(start(node), `${where}: expecting a map with \`targets\` and \`labels\``);
+    }
     const targets: string[] = [];
     const labels: [string, string][] = [];
-    for (const pair of item.items) {
-      const key = scalarText(pair.key as Node | null, `${where}: field name`);
+    const text = (n: Node | null, what: string, near: Node | null): string => {
+      const s = scalarText(n);
+      return s ?? fail(start(n) ?? start(near), `${where}: ${what}: expecting a string`);
+    };
+    for (const pair of (node as YAMLMap).items) {
+      const keyNode = pair.key as Node | null;
+      const key = text(keyNode, "field name", node);
       const value = pair.value as Node | null;
       if (key === "targets") {
         if (value === null || (isScalar(value) && value.value === null)) continue;
-        if (!isSeq(value)) throw new Error(`${where}: \`targets\` must be a list of strings`);
-        for (const t of value.items) {
-          targets.push(scalarText(t as Node | null, `${where}: targets`));
+        if (!isSeq(value)) fail(start(value), `${where}: \`targets\` must be a list of strings`);
+        for (const t of (value as YAMLSeq).items) {
+          targets.push(text(t as Node | null, "targets", value));
         }
       } else if (key === "labels") {
         if (value === null || (isScalar(value) && value.value === null)) continue;
-        if (!isMap(value)) throw new Error(`${where}: \`labels\` must be a map of strings`);
-        for (const lp of value.items) {
-          const name = scalarText(lp.key as Node | null, `${where}: label name`);
-          labels.push([name, scalarText(lp.value as Node | null, `${where}: label ${name}`)]);
+        if (!isMap(value)) fail(start(value), `${where}: \`labels\` must be a map of strings`);
+        for (const lp of (value as YAMLMap).items) {
+          const name = text(lp.key as Node | null, "label name", value);
+          labels.push([name, text(lp.value as Node | null, `label ${name}`, value)]);
         }
       } else {
-        throw new Error(
+        fail(
+          start(keyNode),
           `${where}: unknown field ${JSON.stringify(key)}; supported: targets, labels`,
         );
       }
@@ -270,10 +301,10 @@ export function parseFileSD(text: string, metaFilepath: string): DiscoveredGroup
   return out;
 }
 
-/** The text of a scalar as Go's YAML decoder gives it to a string field (null is ""). */
-function scalarText(node: Node | null, where: string): string {
+/** The text of a scalar as Go's YAML decoder gives it to a string field (null is ""); undefined for a list or map. */
+function scalarText(node: Node | null): string | undefined {
   if (node === null) return "";
-  if (!isScalar(node)) throw new Error(`${where}: expecting a string`);
+  if (!isScalar(node)) return undefined;
   if (node.value === null) return "";
   if (typeof node.value === "string") return node.value;
   return node.source ?? String(node.value);

@@ -15,6 +15,7 @@ import {
   splitDuplicates,
   uniqueClusterTargets,
 } from "../targets/duplicates.ts";
+import { DroppedTargets } from "../targets/dropped_targets.ts";
 import { TargetRegistry, type TargetsSnapshot, type TargetsView } from "../targets/registry.ts";
 import type { ClusterTarget, DroppedTarget, ScrapeTarget } from "../targets/types.ts";
 import type { EnvLookup } from "../util/envtemplate.ts";
@@ -218,15 +219,13 @@ export class DiscoveryManager implements TargetsView {
     const maxDropped = this.#opts.maxDroppedTargets ?? 10000;
     const active: ScrapeTarget[] = [];
     const cluster: ClusterTarget[] = [];
-    const dropped: DroppedTarget[] = [];
-    let droppedTotal = 0;
+    // One entry per job and original labels, as vmagent's map of dropped targets.
+    const dropped = new DroppedTargets(maxDropped);
     const errors = new Map<string, string[]>();
     const keepOriginal = this.#opts.dropOriginalLabels !== true;
     const addDropped = (d: DroppedTarget) => {
       // vmagent HEAD registers a dropped target only together with its original labels.
-      if (!keepOriginal) return;
-      droppedTotal++;
-      if (dropped.length < maxDropped) dropped.push(d);
+      if (keepOriginal) dropped.add(d);
     };
     for (const type of this.#factories.keys()) {
       const typeActive: ScrapeTarget[] = [];
@@ -237,7 +236,7 @@ export class DiscoveryManager implements TargetsView {
         typeActive.push(...built.result.active);
         typeCluster.push(...built.result.cluster);
         for (const d of built.result.dropped) addDropped(d);
-        droppedTotal += built.result.droppedTotal - built.result.dropped.length;
+        dropped.total += built.result.droppedTotal - built.result.dropped.length;
         if (built.errors.length > 0) {
           const list = errors.get(entry.job.jobName) ?? [];
           list.push(...built.errors.slice(0, MAX_ERRORS_PER_JOB - list.length));
@@ -266,8 +265,8 @@ export class DiscoveryManager implements TargetsView {
     this.#registry.set({
       jobNames: config.scrapeConfigs.map((j) => j.jobName),
       active,
-      dropped,
-      droppedTotal,
+      dropped: dropped.list,
+      droppedTotal: dropped.total,
       maxDroppedTargets: maxDropped,
       cluster,
       clusterOptions: this.#cluster,

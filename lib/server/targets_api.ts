@@ -33,7 +33,8 @@ export interface TargetStatusOptions {
  * "droppedTargets":[...]}}`. `state=active|dropped|any` (default any) picks the lists;
  * `scrapePool=<job>` filters the active ones. Active targets carry discoveredLabels, labels,
  * scrapePool, scrapeUrl, lastError, lastScrape (RFC3339Nano), lastScrapeDuration (seconds),
- * lastSamplesScraped and health; dropped ones only discoveredLabels. Both are ordered by
+ * lastSamplesScraped and health (`up` or `down`; a target not scraped yet is `down`, as in
+ * vmagent); dropped ones only discoveredLabels. Both are ordered by
  * discovered `__address__`, as vmagent orders them. Under `-promscrape.dropOriginalLabels`
  * (see `DiscoveryManagerOptions`) targets carry no discovered labels, so active targets show
  * `"discoveredLabels":{}` and `droppedTargets` is empty, as in vmagent HEAD.
@@ -65,7 +66,8 @@ export function targetsApiHandler(options: TargetStatusOptions): (req: Request) 
           lastScrape: rfc3339Nano(st.lastScrape),
           lastScrapeDuration: st.lastScrapeDuration / 1000,
           lastSamplesScraped: st.lastSamplesScraped,
-          health: st.health,
+          // vmagent has no "unknown": a target not scraped yet is not up, so "down".
+          health: st.health === "up" ? "up" : "down",
         });
       }
     }

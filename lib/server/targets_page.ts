@@ -163,6 +163,9 @@ function keepTargets(jobs: JobTargets[], keep: (t: ScrapeTarget) => boolean): Jo
  * scrape_duration=Nms, scrape_response_size=NB, samples_scraped=N, error=<text>`; then
  * `job=<job> (0/0 up)` for jobs without active targets.
  *
+ * The HTML page also shows, under each job, why its discovery failed (the text format is
+ * vmagent's and has no place for it).
+ *
  * Under `dropOriginalLabels` the text shows `originalLabels=, ` (empty, as vmagent prints
  * missing original labels) and the HTML page warns that debugging information is missing,
  * showing `(N/A)` instead of the target response link and no original labels.
@@ -182,7 +185,10 @@ export function targetsPageHandler(options: TargetPageOptions): (req: Request) =
     const now = (options.now ?? Date.now)();
     const hasOriginalLabels = options.dropOriginalLabels !== true;
     if ((req.headers.get("Accept") ?? "").includes("text/html")) {
-      return htmlPage("Active Targets", targetsHtml(grouped, filter, now, hasOriginalLabels));
+      return htmlPage(
+        "Active Targets",
+        targetsHtml(grouped, filter, now, hasOriginalLabels, snap.errors),
+      );
     }
     return new Response(targetsText(grouped, filter, now, { hasOriginalLabels }), {
       headers: { "Content-Type": "text/plain; charset=utf-8" },
@@ -300,6 +306,7 @@ function targetsHtml(
   filter: TargetFilter,
   now: number,
   hasOriginal: boolean,
+  errors: ReadonlyMap<string, readonly string[]>,
 ): string {
   let body = filterFormHtml(filter, { hasOriginalLabels: hasOriginal });
   if (grouped.error !== "") body += `<div class="error">${escapeHtml(grouped.error)}</div>`;
@@ -309,8 +316,11 @@ function targetsHtml(
     ...grouped.emptyJobs.map((job) => ({ job, up: 0, total: 0, targets: [] })),
   ];
   for (const j of jobs) {
-    body += `<h2>${escapeHtml(j.job)} (${j.up}/${j.total} up)</h2>
-<table><thead><tr><th>Endpoint</th><th>State</th><th>Labels</th><th>Scrapes</th><th>Errors</th>` +
+    body += `<h2>${escapeHtml(j.job)} (${j.up}/${j.total} up)</h2>\n`;
+    // Why discovery failed (e.g. a broken file_sd file whose last good targets are kept).
+    for (const e of errors.get(j.job) ?? []) body += `<div class="error">${escapeHtml(e)}</div>\n`;
+    body +=
+      `<table><thead><tr><th>Endpoint</th><th>State</th><th>Labels</th><th>Scrapes</th><th>Errors</th>` +
       `<th>Last Scrape</th><th>Duration</th><th>Last Scrape Size</th><th>Samples</th><th>Last error</th>` +
       `</tr></thead><tbody>\n`;
     for (const { target: t, status: s } of j.targets) {

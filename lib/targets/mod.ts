@@ -23,4 +23,5 @@ export {
   splitDuplicates,
   uniqueClusterTargets,
 } from "./duplicates.ts";
+export { DroppedTargets } from "./dropped_targets.ts";
 export { TargetRegistry, type TargetsSnapshot, type TargetsView } from "./registry.ts";

@@ -74,6 +74,28 @@ Deno.test("parseFileSD() rejects what vmagent's strict decoding rejects", () => 
   f('[{"targets": ["a"]', /cannot parse YAML/);
 });
 
+Deno.test("parseFileSD() names the line, column and entry of what it rejects", () => {
+  const f = (text: string, want: string) =>
+    assert.throws(() => parseFileSD(text, "t"), (e: unknown) => {
+      assert.equal((e as Error).message, want);
+      return true;
+    });
+  f(
+    "- targets: [a]\n\n- targets: [b]\n  lables: {a: b}\n",
+    'line 4, column 3: entry #2: unknown field "lables"; supported: targets, labels',
+  );
+  f(
+    "- targets: [a]\n  targets: [b]\n",
+    "line 2, column 3: cannot parse YAML: Map keys must be unique",
+  );
+  f("a: b\n", "line 1, column 1: expecting a list of target groups");
+  f("- x\n", "line 1, column 3: entry #1: expecting a map with `targets` and `labels`");
+  f("- targets: a\n", "line 1, column 12: entry #1: `targets` must be a list of strings");
+  f("- labels: [a]\n", "line 1, column 11: entry #1: `labels` must be a map of strings");
+  f("- targets: [a, [b]]\n", "line 1, column 16: entry #1: targets: expecting a string");
+  f("- labels: {x: [1]}\n", "line 1, column 15: entry #1: label x: expecting a string");
+});
+
 Deno.test("FileSDDiscoverer.refresh() expands %{ENV} and makes __meta_filepath relative to the config folder", async () => {
   const yml = await Deno.readTextFile(new URL("file_sd_good.yml", TESTDATA));
   const fs = memFs(

@@ -279,6 +279,41 @@ Deno.test("DiscoveryManager caps the dropped list at maxDroppedTargets and count
   await manager.stop();
 });
 
+Deno.test("DiscoveryManager lists each set of original labels once among dropped targets, as vmagent", async () => {
+  const { manager } = setup();
+  manager.update(configOf({
+    scrape_configs: [{
+      job_name: "a",
+      static_configs: [
+        // Three identical h:1 targets: one active, two duplicates with the same original labels.
+        { targets: ["h:1", "h:1", "h:1", "x:1", "x:1", "x:2"] },
+        // Same address, other original labels: a separate entry.
+        { targets: ["h:1", "x:1"], labels: { src: "b" } },
+      ],
+      relabel_configs: [
+        { source_labels: ["__address__"], regex: "x:.*", action: "drop" },
+        { regex: "src", action: "labeldrop" },
+      ],
+    }],
+  }));
+  const snap = manager.current();
+  assert.deepEqual(urls(snap.active), ["http://h:1/metrics"]);
+  const seen = snap.dropped.map((d) =>
+    `${d.reason} ${d.discoveredLabels.find((l) => l.name === "__address__")!.value} ${
+      d.discoveredLabels.find((l) => l.name === "src")?.value ?? "-"
+    }`
+  ).sort();
+  assert.deepEqual(seen, [
+    "duplicate h:1 -",
+    "duplicate h:1 b",
+    "relabeling x:1 -",
+    "relabeling x:1 b",
+    "relabeling x:2 -",
+  ]);
+  assert.equal(snap.droppedTotal, 5);
+  await manager.stop();
+});
+
 Deno.test("DiscoveryManager runs file_sd_configs with __meta_filepath relative to the config folder", async () => {
   const fs: FileSDFileSystem = {
     readTextFile: (p) =>

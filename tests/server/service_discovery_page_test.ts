@@ -3,6 +3,11 @@ import {
   serviceDiscoveryPageHandler,
   shardLinksHtml,
 } from "../../lib/server/service_discovery_page.ts";
+import { targetsApiHandler } from "../../lib/server/targets_api.ts";
+import { targetsPageHandler } from "../../lib/server/targets_page.ts";
+import { DiscoveryManager } from "../../lib/discovery/manager.ts";
+import type { FileSDFileSystem } from "../../lib/discovery/file_sd.ts";
+import { configOf, memLog } from "../targets/_config.ts";
 import { fixture } from "./_targets_fixture.ts";
 
 const page = async (f: ReturnType<typeof fixture>, query = "") => {
@@ -112,4 +117,77 @@ Deno.test("serviceDiscoveryPageHandler() shows only vmagent's notice under -prom
   const html = await page(fixture());
   assert.ok(!html.includes("Discovered targets are unavailable"));
   assert.ok(html.includes("Show original labels"));
+});
+
+Deno.test("serviceDiscoveryPageHandler() and HTML /targets say why a broken file_sd file is skipped while its targets stay", async () => {
+  const files = new Map([["/etc/vmagent/sd/t.yml", "- targets: [f1:1, f2:1]\n"]]);
+  const fs: FileSDFileSystem = {
+    readTextFile: (p) => Promise.resolve(files.get(p) ?? ""),
+    readDir: () => Promise.resolve([]),
+  };
+  // Each file_sd check waits for the test to end its sleep.
+  const ticks: (() => void)[] = [];
+  const log = memLog();
+  let rebuild: (() => void) | undefined;
+  const manager = new DiscoveryManager({
+    fs,
+    log,
+    setTimer: (fn) => {
+      rebuild = fn;
+      return () => rebuild = undefined;
+    },
+    sleep: (_ms, signal) =>
+      new Promise((resolve) => {
+        ticks.push(resolve);
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      }),
+  });
+  const turns = async (done: () => boolean) => {
+    for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 0));
+    assert.ok(done(), "discovery did not get there");
+  };
+  const config = () =>
+    configOf({
+      scrape_configs: [{ job_name: "files", file_sd_configs: [{ files: ["sd/t.yml"] }] }],
+    }, "/etc/vmagent/scrape.yml");
+  manager.update(config());
+  await turns(() => rebuild !== undefined && ticks.length > 0);
+  rebuild!();
+  const instances = () => manager.current().active.map((t) => t.labels[0].value).sort();
+  assert.deepEqual(instances(), ["f1:1", "f2:1"]);
+
+  files.set("/etc/vmagent/sd/t.yml", "- targets: [f1:1]\n  lables: {a: b}\n");
+  ticks.shift()!();
+  await turns(() => (manager.current().errors.get("files") ?? []).length > 0);
+  const want = "file_sd_configs: skipping file /etc/vmagent/sd/t.yml for job_name=files at " +
+    "`file_sd_configs` because of error: line 2, column 3: entry #1: unknown field " +
+    "&quot;lables&quot;; supported: targets, labels; keeping the 1 target groups read from it before";
+  assert.deepEqual(instances(), ["f1:1", "f2:1"], "the last good targets stay");
+  assert.equal(log.errors.length, 1);
+  assert.ok(log.errors[0].includes("/etc/vmagent/sd/t.yml"), log.errors[0]);
+  const options = { view: manager, now: () => 0 };
+  const sd = await serviceDiscoveryPageHandler(options)(
+    new Request("http://localhost/service-discovery"),
+  ).text();
+  assert.ok(sd.includes(`<div class="error">${want}</div>`), sd);
+  assert.ok(sd.includes("<h2>files (2/2 active)</h2>"));
+  const targets = await targetsPageHandler(options)(
+    new Request("http://localhost/targets", { headers: { Accept: "text/html" } }),
+  ).text();
+  assert.ok(targets.includes(`<h2>files (0/2 up)</h2>\n<div class="error">${want}</div>`), targets);
+  const api = await targetsApiHandler(options)(new Request("http://localhost/api/v1/targets"))
+    .json();
+  assert.equal(api.data.activeTargets.length, 2);
+  // A config reload keeps the file's discoverer, so its last good targets too.
+  manager.update(config());
+  assert.deepEqual(instances(), ["f1:1", "f2:1"], "kept across a reload");
+
+  // Fixed: the reason goes away.
+  files.set("/etc/vmagent/sd/t.yml", "- targets: [f1:1]\n");
+  ticks.shift()!();
+  await turns(() => !manager.current().errors.has("files"));
+  await turns(() => rebuild !== undefined);
+  rebuild!();
+  assert.deepEqual(instances(), ["f1:1"]);
+  await manager.stop();
 });

@@ -35,7 +35,7 @@ Deno.test("targetsApiHandler() writes Prometheus' targets JSON with vmagent's fi
     [active[1].health, active[1].lastError, active[1].lastScrapeDuration],
     ["down", 'cannot read "h2": connection refused', 2],
   );
-  assert.deepEqual([active[2].health, active[2].lastScrape], ["unknown", "1970-01-01T00:00:00Z"]);
+  assert.deepEqual([active[2].health, active[2].lastScrape], ["down", "1970-01-01T00:00:00Z"]);
   assert.equal(active[3].scrapeUrl, "http://user:xxxxx@w2:80/metrics", "credentials are masked");
   assert.ok(!text.includes("s3cret"), "credentials are never shown");
   assert.equal(json.data.activeTargets[3].discoveredLabels.__address__, "user:xxxxx@w2:80");
