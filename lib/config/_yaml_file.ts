@@ -6,7 +6,8 @@
  * - YAML 1.1 rules (as yaml.v2): `yes`/`no`/`on`/`off` are booleans, `<<` merge keys work;
  * - a string field takes any scalar's text as written (`job_name: 123` is "123");
  * - `null` (or an empty value) means the field is absent;
- * - duplicate keys are an error.
+ * - duplicate keys are an error when parsing strictly (yaml.v2's `UnmarshalStrict`, which
+ *   vmagent uses unless `-promscrape.config.strictParse=false`); otherwise the last one wins.
  *
  * @module
  */
@@ -23,6 +24,9 @@ import {
   type YAMLMap,
 } from "yaml";
 import { ConfigError, type FieldPath, formatFieldPath } from "../util/field_error.ts";
+
+/** Longest scalar text quoted whole in a type error. */
+const MAX_DESCRIBED = 80;
 
 const STRICT_HINT =
   "; pass -promscrape.config.strictParse=false command-line flag for ignoring unknown fields in yaml config";
@@ -101,7 +105,7 @@ export class YamlFile {
       lineCounter: lc,
       version: "1.1",
       merge: true,
-      uniqueKeys: true,
+      uniqueKeys: strict,
       prettyErrors: false,
     });
     const y = new YamlFile(file, doc, lc, strict, unknownFieldHint);
@@ -114,6 +118,9 @@ export class YamlFile {
         reason = `duplicate key ${
           key.startsWith('"') ? key : JSON.stringify(key.replace(/^'|'$/g, ""))
         }`;
+      } else if (err.code === "MULTIPLE_DOCS") {
+        // The library's wording names its own API; say what is wrong with the file instead.
+        reason = "the file holds more than one YAML document (`---`); put everything in one";
       }
       const path = pathAt(doc.contents, err.pos[0], []);
       throw new ConfigError(
@@ -275,7 +282,8 @@ export function scalarText(n: Scalar): string {
 }
 
 /**
- * Describes a node for type errors: `a map`, `a list`, or the quoted scalar text.
+ * Describes a node for type errors: `a map`, `a list`, or the quoted scalar text (its first
+ * 80 characters and `...` when longer).
  *
  * @example
  * ```ts
@@ -286,7 +294,13 @@ export function scalarText(n: Scalar): string {
 export function describe(node: Node): string {
   if (isMap(node)) return "a map";
   if (isSeq(node)) return "a list";
-  if (isScalar(node)) return JSON.stringify(scalarText(node));
+  if (isScalar(node)) {
+    // A file that is not YAML at all parses as one long scalar: quote only its start.
+    const text = scalarText(node);
+    return text.length > MAX_DESCRIBED
+      ? `${JSON.stringify(text.slice(0, MAX_DESCRIBED))}...`
+      : JSON.stringify(text);
+  }
   return "an unsupported YAML node";
 }
 

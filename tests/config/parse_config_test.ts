@@ -74,6 +74,22 @@ Deno.test("parseConfig() ignores unknown fields when strictParse is false", () =
   );
 });
 
+Deno.test("parseConfig() lets the last duplicate key win only when strictParse is false", () => {
+  // yaml.v2 rejects a repeated key only in UnmarshalStrict, which strictParse selects.
+  const text = "scrape_configs:\n- job_name: a\n  scrape_interval: 5s\n  job_name: b\n" +
+    "  static_configs: [{targets: [x:1], labels: {env: dev, env: prod}}]\n";
+  const sc = parse(text, false).scrapeConfigs[0];
+  assert.deepEqual([sc.jobName, sc.scrapeInterval, sc.staticConfigs[0].labels], [
+    "b",
+    5000,
+    [["env", "prod"]],
+  ]);
+  assert.equal(
+    errorOf(() => parse(text, true)),
+    '/etc/vmagent/prometheus.yml:4:3: scrape_configs[0].job_name: cannot parse YAML: duplicate key "job_name"',
+  );
+});
+
 Deno.test("parseConfig() applies interval and timeout defaults and clamping", () => {
   const f = (text: string, want: [number, number][]) =>
     assert.deepEqual(

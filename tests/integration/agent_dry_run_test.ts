@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { AGENT_TESTDATA, assertNoStackTrace, runAgentToExit } from "./_agent_run.ts";
-import { freePort, tryGetText } from "./_peers.ts";
+import { freePort, tempDir, tryGetText } from "./_peers.ts";
 
 Deno.test({
   name:
@@ -30,11 +30,10 @@ Deno.test({
     };
     const summary = [
       /^config .*\/valid\.yml is valid: 2 scrape configs$/m,
-      /^job "node": every 30s, timeout 10s; static_configs: 1 groups, 2 targets$/m,
+      /^job "node": every 30s, timeout 10s; static_configs: 1 groups, 2 targets; 2 to scrape$/m,
       /^ {2}scrape http:\/\/10\.0\.0\.1:9100\/metrics$/m,
-      /^job "apps": every 15s, timeout 10s; static_configs: 1 groups, 3 targets$/m,
+      /^job "apps": every 15s, timeout 10s; static_configs: 1 groups, 3 targets; 2 to scrape, 1 dropped \(relabeling, sharding or no address\)$/m,
       /^ {2}scrape http:\/\/app-2:8080\/custom\/metrics$/m,
-      /^ {2}1 static targets dropped/m,
     ];
     await Promise.all([
       f("-dryRun", [], [
@@ -58,7 +57,7 @@ Deno.test({
       ]),
       f("-dryRun", ["-promscrape.config.strictParse=false"], [
         /^config .*\/bad_field\.yml is valid: 1 scrape configs$/m,
-        /^job "node": every 15s, timeout 10s; static_configs: 1 groups, 1 targets$/m,
+        /^job "node": every 15s, timeout 10s; static_configs: 1 groups, 1 targets; 1 to scrape$/m,
       ], "bad_field.yml"),
     ]);
   },
@@ -113,5 +112,95 @@ Deno.test({
         badRelabel,
       ),
     ]);
+  },
+});
+
+Deno.test({
+  name:
+    "main.ts -dryRun reads -promscrape.config and its scrape_config_files from an http URL, %{ENV} expanded",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const pages: Record<string, string> = {
+      "/cfg/prometheus.yml": "scrape_config_files: [jobs.yml]\n" +
+        "scrape_configs:\n- job_name: '%{E2E_JOB}'\n" +
+        "  static_configs: [{targets: ['%{E2E_HOST}:9100']}]\n",
+      // Relative to the folder of the config URL, as a file path would be to its folder.
+      "/cfg/jobs.yml": "- job_name: included\n  static_configs: [{targets: ['inc-1:8080']}]\n",
+    };
+    const requested: string[] = [];
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (req) => {
+        const path = new URL(req.url).pathname;
+        requested.push(path);
+        return path in pages
+          ? new Response(pages[path])
+          : new Response("not found", { status: 404 });
+      },
+    );
+    const base = `http://127.0.0.1:${server.addr.port}`;
+    // The flag value holds a placeholder too: %{ENV} works in flags and in the files.
+    const env = { E2E_JOB: "remote", E2E_HOST: "10.9.9.9", E2E_CFG: "prometheus.yml" };
+    const ok = await runAgentToExit(["-dryRun", `-promscrape.config=${base}/cfg/%{E2E_CFG}`], {
+      env,
+    });
+    const all = `${ok.stdout}\n${ok.stderr}`;
+    assert.equal(ok.code, 0, all);
+    assert.deepEqual(requested, ["/cfg/prometheus.yml", "/cfg/jobs.yml"]);
+    const url = base.replaceAll(".", "\\.");
+    for (
+      const re of [
+        new RegExp(`^config ${url}/cfg/prometheus\\.yml is valid: 2 scrape configs$`, "m"),
+        /^job "remote": every 1m0s, timeout 10s; static_configs: 1 groups, 1 targets; 1 to scrape$/m,
+        /^ {2}scrape http:\/\/10\.9\.9\.9:9100\/metrics$/m,
+        /^job "included": every 1m0s, timeout 10s; static_configs: 1 groups, 1 targets; 1 to scrape$/m,
+        /^ {2}scrape http:\/\/inc-1:8080\/metrics$/m,
+      ]
+    ) assert.match(ok.stdout, re, all);
+    assertNoStackTrace(all);
+
+    const missing = await runAgentToExit(["-dryRun", `-promscrape.config=${base}/cfg/nope.yml`]);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.equal(missing.stdout, "");
+    assert.equal(
+      missing.stderr.trim(),
+      `cannot start vmagent-deno: ${base}/cfg/nope.yml: cannot read Prometheus config: ` +
+        `unexpected status code returned from "${base}/cfg/nope.yml": 404`,
+    );
+    assertNoStackTrace(missing.stderr);
+  },
+});
+
+Deno.test({
+  name: "main.ts -dryRun keeps the summary of a big config to one screen, with totals for all",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using dir = await tempDir();
+    const path = `${dir.path}/big.yml`;
+    let text = "scrape_configs:\n";
+    for (let j = 0; j < 30; j++) {
+      text += `- job_name: job${j}\n  static_configs: [{targets: [`;
+      text += Array.from({ length: 4 }, (_, t) => `'h${j}-${t}:9100'`).join(", ") + "]}]\n";
+    }
+    await Deno.writeTextFile(path, text);
+    const got = await runAgentToExit(["-dryRun", `-promscrape.config=${path}`]);
+    const all = `${got.stdout}\n${got.stderr}`;
+    assert.equal(got.code, 0, all);
+    const lines = got.stdout.trimEnd().split("\n");
+    assert.ok(lines.length <= 45, `${lines.length} lines:\n${all}`);
+    assert.match(got.stdout, /^config .*\/big\.yml is valid: 30 scrape configs$/m);
+    assert.match(
+      got.stdout,
+      /^job "job0": every 1m0s, timeout 10s; static_configs: 1 groups, 4 targets; 4 to scrape$/m,
+    );
+    assert.match(got.stdout, /^ {2}scrape http:\/\/h0-1:9100\/metrics$/m);
+    assert.doesNotMatch(got.stdout, /h0-2:9100/);
+    assert.match(got.stdout, /^job "job11": /m);
+    assert.doesNotMatch(got.stdout, /^job "job12": /m);
+    assert.match(got.stdout, /^\.\.\. and 18 more jobs with 72 static targets to scrape$/m);
+    assert.match(got.stdout, /^this member would scrape 120 static targets/m);
+    assertNoStackTrace(all);
   },
 });
