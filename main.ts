@@ -10,13 +10,17 @@ import { dryRunSummary } from "./app/dry_run.ts";
 import { loggerOptions } from "./app/options.ts";
 import { VERSION } from "./app/version.ts";
 import { countLogMessages } from "./lib/metrics/log_messages.ts";
-import { type AgentFlags, FlagExit, parseAgentFlags } from "./lib/flags/mod.ts";
+import { type AgentFlags, describeFlags, FlagExit, parseAgentFlags } from "./lib/flags/mod.ts";
+import { goQuote } from "./lib/util/go_strconv.ts";
 import { availableCPUs, readCPUQuota } from "./lib/metrics/resources.ts";
 import { resolvedEnvLookup } from "./lib/util/envtemplate.ts";
 import { configureLogger, getLogger } from "./lib/util/log.ts";
 import { initXXHash64 } from "./lib/util/xxhash64.ts";
 
 const encoder = new TextEncoder();
+
+/** A stop signal this soon after the first is the copy `deno task` forwards, and is ignored. */
+const REPEATED_SIGNAL_MS = 500;
 
 function fail(msg: string, code = 1): never {
   Deno.stderr.writeSync(encoder.encode(msg.endsWith("\n") ? msg : msg + "\n"));
@@ -91,6 +95,11 @@ async function main(): Promise<void> {
     Deno.exit(0);
   }
   log.info(`starting ${VERSION}`);
+  // As vmagent logs them at start-up: the flags that were set, secrets shown as `secret`.
+  log.info("command line flags");
+  for (const f of describeFlags(flags)) {
+    if (f.isSet) log.info(`flag ${goQuote(f.name)}=${goQuote(f.value)}`);
+  }
   try {
     await agent.start();
   } catch (e) {
@@ -98,13 +107,16 @@ async function main(): Promise<void> {
   }
   if (agent.listenAddr) log.info(`listening for http connections at ${agent.listenAddr}`);
 
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const onStop = () => {
-    signals++;
-    if (signals > 1) {
+    if (firstSignalAt !== undefined) {
+      // A terminal's Ctrl-C reaches both `deno task` and the agent, and `deno task` forwards
+      // it once more: a repeat this soon is that copy, not a user asking twice.
+      if (performance.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
       log.warn("received a second stop signal; exiting at once");
       Deno.exit(1);
     }
+    firstSignalAt = performance.now();
     agent.stop().then(() => Deno.exit(0), (e) => fail(`error while stopping: ${errorText(e)}`));
   };
   Deno.addSignalListener("SIGTERM", onStop);
