@@ -229,10 +229,8 @@ export class Agent {
 
   #startServer(): RunningServer | undefined {
     const flags = this.#flags;
-    // Unfiltered: -tls, -tlsCertFile and -tlsKeyFile are matched to addresses by position,
-    // and serve() skips the empty ones itself, as vmagent does.
-    const listen = { ...serveOptions(flags), listenAddrs: [...flags.get("httpListenAddr")] };
-    if (listen.listenAddrs.every((a) => a === "")) {
+    const listen = serveOptions(flags);
+    if (listen.listenAddrs!.every((a) => a === "")) {
       log.info("-httpListenAddr is empty: the HTTP server is not started");
       return undefined;
     }

@@ -107,7 +107,9 @@ export function serveOptions(
   | "disableResponseCompression"
 > {
   return {
-    listenAddrs: flags.get("httpListenAddr").filter((a) => a !== ""),
+    // Unfiltered: -tls, -tlsCertFile and -tlsKeyFile match addresses by position, and
+    // serve() skips the empty ones itself, as vmagent does.
+    listenAddrs: [...flags.get("httpListenAddr")],
     tls: [...flags.get("tls")],
     tlsCertFile: [...flags.get("tlsCertFile")],
     tlsKeyFile: [...flags.get("tlsKeyFile")],

@@ -51,7 +51,7 @@ Deno.test("serveOptions() maps the listener flags, skipping empty addresses", ()
     "-tlsCertFile=,/c.pem",
     "-tlsKeyFile=,/k.pem",
   ], {
-    listenAddrs: [":9000"],
+    listenAddrs: ["", ":9000"],
     tls: [false, true],
     tlsCertFile: ["", "/c.pem"],
     tlsKeyFile: ["", "/k.pem"],
@@ -60,7 +60,7 @@ Deno.test("serveOptions() maps the listener flags, skipping empty addresses", ()
     maxGracefulShutdownMs: 30000,
     disableResponseCompression: true,
   });
-  f(["-httpListenAddr="], { ...serveOptions(parse([])), listenAddrs: [] });
+  f(["-httpListenAddr="], { ...serveOptions(parse([])), listenAddrs: [""] });
 });
 
 Deno.test("routerFlagOptions() maps -http.pathPrefix, -http.header.* and -http.disableCORS", () => {
