@@ -15,7 +15,7 @@ import { initXXHash64 } from "../util/xxhash64.ts";
 import { createHttpClient, type FetchFn, type HttpClient } from "../util/http_client.ts";
 import { metrics as processMetrics, type MetricsRegistry } from "../metrics/registry.ts";
 import { applyRelabeling } from "../relabel/mod.ts";
-import { scrapeMetrics } from "./self_metrics.ts";
+import { scrapeMetrics, timedSink } from "./self_metrics.ts";
 import { ScrapeFetcher } from "./scrape_fetch.ts";
 import { TargetProcessor } from "./target_processor.ts";
 import { ScrapeLoop, type Timers } from "./scrape_loop.ts";
@@ -135,6 +135,8 @@ export class ScrapePool implements TargetScraper {
   readonly #type: string;
   readonly #registry: MetricsRegistry;
   readonly #log: Logger;
+  /** The options' sink, each push timed into `vm_promscrape_push_data_duration_seconds`. */
+  readonly #sink: Sink;
   readonly #running = new Map<string, Running>();
   readonly #clients = new Map<string, SharedClient>();
   #queue: Promise<void> = Promise.resolve();
@@ -148,6 +150,7 @@ export class ScrapePool implements TargetScraper {
     this.#type = options.type ?? "static_configs";
     this.#registry = options.metrics ?? processMetrics;
     this.#log = options.logger ?? getLogger("promscrape");
+    this.#sink = timedSink(options.sink, scrapeMetrics(this.#registry).pushDataDuration);
   }
 
   /** Registers the per-type gauges (`vm_promscrape_active_scrapers`, `vm_promscrape_targets`) once. */
@@ -283,7 +286,7 @@ export class ScrapePool implements TargetScraper {
       scrapeTimeoutSeconds: t.scrapeTimeout / 1000,
       noStaleMarkers: !!o.noStaleMarkers || cfg.noStaleMarkers,
     }, {
-      sink: o.sink,
+      sink: this.#sink,
       now,
       onParseError: (msg, line) => loop.logParseError(msg, line),
       onStaleSamples: (n) => m.staleSamplesCreated.add(n),

@@ -9,6 +9,13 @@ import {
   metrics,
   type MetricsRegistry,
 } from "../metrics/registry.ts";
+import {
+  type EncodedSeriesBatch,
+  type EncodedSink,
+  isEncodedSink,
+  type Sink,
+  type TimeSeries,
+} from "../util/series.ts";
 
 /** Handles of the process-wide scrape metrics. */
 export interface ScrapeMetrics {
@@ -32,6 +39,8 @@ export interface ScrapeMetrics {
   responseSize: Histogram;
   /** `vm_promscrape_scraped_samples`. */
   scrapedSamples: Histogram;
+  /** `vm_promscrape_push_data_duration_seconds`: time spent handing a batch to the sink. */
+  pushDataDuration: Histogram;
   /** `vm_promscrape_scrapes_total{status_code="N"}`. */
   scrapesByStatus(code: number): Counter;
   /** `vm_rows_invalid_total{type="prometheus"}`: malformed lines. */
@@ -67,6 +76,7 @@ export function scrapeMetrics(registry: MetricsRegistry = metrics): ScrapeMetric
     scrapeDuration: registry.histogram("vm_promscrape_scrape_duration_seconds"),
     responseSize: registry.histogram("vm_promscrape_scrape_response_size_bytes"),
     scrapedSamples: registry.histogram("vm_promscrape_scraped_samples"),
+    pushDataDuration: registry.histogram("vm_promscrape_push_data_duration_seconds"),
     invalidLines: registry.counter('vm_rows_invalid_total{type="prometheus"}'),
     scrapesByStatus(code: number): Counter {
       let c = byStatus.get(code);
@@ -80,4 +90,39 @@ export function scrapeMetrics(registry: MetricsRegistry = metrics): ScrapeMetric
   m.scrapesByStatus(200);
   cache.set(registry, m);
   return m;
+}
+
+/**
+ * Wraps `sink` so that each push is timed into `histogram` (vmagent's
+ * `vm_promscrape_push_data_duration_seconds`); a sink that takes encoded batches
+ * keeps taking them.
+ *
+ * @example
+ * ```ts
+ * const sink = timedSink(remoteWrite, scrapeMetrics().pushDataDuration);
+ * sink.push(series); // handed on to remoteWrite, its duration recorded
+ * ```
+ */
+export function timedSink(sink: Sink, histogram: Histogram): Sink {
+  const push = (series: TimeSeries[]): boolean => {
+    const start = performance.now();
+    try {
+      return sink.push(series);
+    } finally {
+      histogram.update((performance.now() - start) / 1000);
+    }
+  };
+  if (!isEncodedSink(sink)) return { push };
+  const timed: EncodedSink = {
+    push,
+    pushEncoded(batch: EncodedSeriesBatch): boolean {
+      const start = performance.now();
+      try {
+        return sink.pushEncoded(batch);
+      } finally {
+        histogram.update((performance.now() - start) / 1000);
+      }
+    },
+  };
+  return timed;
 }

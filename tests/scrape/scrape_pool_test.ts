@@ -6,6 +6,7 @@ import { parseRelabelConfigs } from "../../lib/relabel/mod.ts";
 import { initXXHash64 } from "../../lib/util/xxhash64.ts";
 import type { FetchFn } from "../../lib/util/http_client.ts";
 import type { Logger } from "../../lib/util/log.ts";
+import type { Label } from "../../lib/util/series.ts";
 import { CollectingSink, FakeClock, makeConfig, makeTarget, settle } from "./_helpers.ts";
 
 await initXXHash64();
@@ -343,6 +344,78 @@ Deno.test("ScrapePool never schedules a target whose interval is not positive", 
     await clock.advance(60_000);
     equal(requests.length, 0);
     match(logs.find((l) => l.startsWith("error")) ?? "", /scrape interval 0ms/);
+  } finally {
+    await pool.stop();
+  }
+});
+
+Deno.test("ScrapePool places the first scrape by cluster name, member number and member label", async () => {
+  const f = async (
+    over: Partial<ScrapePoolOptions>,
+    key: (labels: Label[]) => string,
+    cfg = makeConfig(),
+  ) => {
+    const { pool, clock } = setup({ [URL_A]: () => new Response("foo 1\n") }, over);
+    const t = makeTarget(URL_A, { config: cfg });
+    try {
+      await pool.sync([t]);
+      const labels = over.memberLabel === undefined
+        ? t.labels
+        : [...t.labels, { name: over.memberLabel.name, value: over.memberLabel.value }];
+      const delay = firstScrapeDelay({
+        now: T0,
+        interval: 60_000,
+        alignInterval: cfg.scrapeAlignInterval,
+        offset: cfg.scrapeOffset,
+        phaseKey: key(labels),
+      });
+      deepEqual(clock.pending(), [T0 + delay], JSON.stringify(over));
+      return delay;
+    } finally {
+      await pool.stop();
+    }
+  };
+  const plain = await f({}, (l) => scrapePhaseKey("", 0, URL_A, l));
+  const named = await f({ clusterName: "eu" }, (l) => scrapePhaseKey("eu", 0, URL_A, l));
+  const member = await f(
+    { memberNum: 1, memberLabel: { name: "vmagent_member", value: "vmagent-1" } },
+    (l) => scrapePhaseKey("", 1, URL_A, l),
+  );
+  equal(new Set([plain, named, member]).size, 3, "each key gives its own phase");
+  // Alignment ignores the phase: the next minute boundary, plus the offset.
+  equal(await f({}, () => "", makeConfig({ scrapeAlignInterval: 60_000 })), 0);
+  equal(await f({}, () => "", makeConfig({ scrapeOffset: 7_000 })), 7_000);
+});
+
+Deno.test("ScrapePool with noStaleMarkers sends no stale markers when a target goes away", async () => {
+  const { pool, clock, sink } = setup({ [URL_A]: () => new Response("foo 1\n") }, {
+    noStaleMarkers: true,
+  });
+  try {
+    await pool.sync([makeTarget(URL_A)]);
+    await clock.advance(60_000);
+    equal(sink.value("up"), 1);
+    sink.clear();
+    await pool.sync([]);
+    deepEqual(sink.lines(), []);
+  } finally {
+    await pool.stop();
+  }
+});
+
+Deno.test("ScrapePool times each push into vm_promscrape_push_data_duration_seconds", async () => {
+  const { pool, clock, registry } = setup({ [URL_A]: () => new Response("foo 1\n") });
+  const pushes = () =>
+    registry.histogram("vm_promscrape_push_data_duration_seconds").visit(() => {})
+      .count;
+  try {
+    await pool.sync([makeTarget(URL_A)]);
+    equal(pushes(), 0);
+    await clock.advance(60_000);
+    // One push of the scraped series and auto series per one-shot scrape.
+    equal(pushes(), 1);
+    await clock.advance(60_000);
+    equal(pushes(), 2);
   } finally {
     await pool.stop();
   }

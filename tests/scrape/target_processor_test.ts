@@ -242,12 +242,19 @@ Deno.test("TargetProcessor fails the scrape past label_limit and exposes scrape_
 });
 
 Deno.test("TargetProcessor sends no stale markers and no series_added with noStaleMarkers", () => {
-  const { sink, scrape } = setup({ noStaleMarkers: true });
+  const { sink, p, scrape, stale } = setup({ noStaleMarkers: true });
   let r = scrape(1, "a 1\nb 1\n");
   equal(r.seriesAdded, 0);
   r = scrape(2, "a 1\n");
+  equal(sink.linesOf("a").length, 1);
   r = scrape(3, "", "down");
   deepEqual(sink.lines().filter((l) => l.includes("STALE")), []);
+  // Nor when the target goes away.
+  scrape(4, "a 1\n");
+  sink.clear();
+  p.sendStaleMarkers(5);
+  deepEqual(sink.lines(), []);
+  equal(stale(), 0);
 });
 
 Deno.test("TargetProcessor.sendStaleMarkers() marks the last series and every auto series", () => {
