@@ -9,6 +9,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { parseMemberNum } from "../../lib/cluster/options.ts";
 import { parseConfig } from "../../lib/config/parse_config.ts";
 import { parseAgentFlags, vmagentFlags } from "../../lib/flags/mod.ts";
+import { AGENT_PERMISSION_ARGS } from "../integration/_peers.ts";
 import {
   appliedDocs,
   dockerfileText,
@@ -203,7 +204,8 @@ Deno.test("the ClusterRole grants exactly what the ConfigMap's scrape config nee
       if (sd.attachMetadata.node) resources.push(["", "nodes"]);
       if (sd.attachMetadata.namespace) resources.push(["", "namespaces"]);
       for (const [group, res] of resources) {
-        for (const verb of ["get", "list", "watch"]) need.add(`${group}/${res}:${verb}`);
+        // Discovery lists and watches collections; it never gets a single object.
+        for (const verb of ["list", "watch"]) need.add(`${group}/${res}:${verb}`);
       }
       // Scraping kubelets: they authorize /metrics* against nodes/metrics.
       if (sd.role === "node" && job.scheme === "https") need.add("/nodes/metrics:get");
@@ -336,6 +338,13 @@ Deno.test("the Dockerfile compiles with deno task start's permission flags, for 
   assert.deepEqual(permissionFlags(compile), startFlags);
   for (const part of String(denoJson.tasks.compile).split("&&")) {
     assert.deepEqual(permissionFlags(part), startFlags, part);
+  }
+  // The integration tests run the agent as `deno task start` does: same flags, same entry point.
+  assert.deepEqual([...AGENT_PERMISSION_ARGS].sort(), startFlags);
+  const entryPoint = (cmd: string) => cmd.trim().split(/\s+/).at(-1);
+  assert.equal(entryPoint(denoJson.tasks.start), "main.ts");
+  for (const cmd of [compile, ...String(denoJson.tasks.compile).split("&&")]) {
+    assert.equal(entryPoint(cmd), "main.ts", cmd);
   }
   // The scrape Worker module, which `new Worker()` loads and deno compile does not follow, is
   // embedded by every compile command, and is the module ScrapeWorkers starts.
