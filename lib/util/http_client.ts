@@ -317,6 +317,20 @@ export function createHttpClient(cfg: HTTPClientConfig, opts: HttpClientOptions 
       if (tlsCfg?.serverName && !base.has("host")) base.set("host", tlsCfg.serverName);
       const auth = authCache ? await authCache.get() : "";
       if (auth !== "") base.set("authorization", auth);
+      if (url.username !== "" || url.password !== "") {
+        // Go's client uses a URL's user:password as Basic auth only when no Authorization
+        // header is set, and never sends both; Deno's fetch would merge the two into one header.
+        if (!base.has("authorization")) {
+          const user = decodeURIComponent(url.username);
+          base.set(
+            "authorization",
+            "Basic " + base64(`${user}:${decodeURIComponent(url.password)}`),
+          );
+        }
+        url = new URL(url.href);
+        url.username = "";
+        url.password = "";
+      }
       for (let hop = 0;; hop++) {
         const headers = new Headers(base);
         if (!sameOrSubdomain(url.hostname, initialHost)) {

@@ -42,12 +42,17 @@ Deno.test("createHttpClient() sets Authorization from each kind of credentials",
   };
   const readTextFile = (p: string) =>
     files[p] !== undefined ? Promise.resolve(files[p]) : Promise.reject(new Error("not found"));
-  const f = async (cfg: Partial<HTTPClientConfig>, want: string | undefined) => {
+  const f = async (
+    cfg: Partial<HTTPClientConfig>,
+    want: string | undefined,
+    target = "http://t/metrics",
+  ) => {
     const { fetch, seen } = fakeFetch(ok);
     const c = createHttpClient(base(cfg), { fetch, readTextFile, baseDir: "/s" });
     try {
-      await (await c.fetch("http://t/metrics")).text();
+      await (await c.fetch(target)).text();
       equal(seen[0].headers["authorization"], want, JSON.stringify(cfg));
+      equal(new URL(seen[0].url).username, "", "the URL's userinfo is never sent as such");
     } finally {
       c.close();
     }
@@ -63,6 +68,9 @@ Deno.test("createHttpClient() sets Authorization from each kind of credentials",
   );
   await f({ authorization: { type: "Token", credentials: "c1" } }, "Token c1");
   await f({ authorization: { type: "", credentialsFile: "creds" } }, "Bearer xyz");
+  // A URL's user:password is Basic auth only when nothing else sets Authorization, as in Go.
+  await f({}, "Basic " + btoa("bob:p w"), "http://bob:p%20w@t/metrics");
+  await f({ bearerToken: "abc" }, "Bearer abc", "http://bob:pw@t/metrics");
 });
 
 Deno.test("createHttpClient() re-reads secret files at most once a second", async () => {
