@@ -78,28 +78,38 @@ function atoi(s: string): number {
  * ```
  */
 export function parseMemberNum(text: string, membersCount: number): number {
-  const flag = `-promscrape.cluster.memberNum=${JSON.stringify(text)}`;
-  const dash = text.lastIndexOf("-");
-  const s = dash >= 0 ? text.slice(dash + 1) : text;
-  let n: number;
-  try {
-    n = atoi(s);
-  } catch (e) {
-    throw new RangeError(`cannot parse ${flag}: ${(e as Error).message}`);
-  }
-  if (n < 0 || n >= membersCount) {
-    throw new RangeError(
-      `${flag} (member ${n}) must be in the range [0..${membersCount - 1}] according to ` +
-        `-promscrape.cluster.membersCount=${membersCount}`,
-    );
-  }
+  const n = memberNumber(text);
+  checkMemberRange(text, n, membersCount);
   return n;
 }
 
+/** The number after the last `-` of `text`, by Go `strconv.Atoi` rules; throws a RangeError. */
+function memberNumber(text: string): number {
+  const dash = text.lastIndexOf("-");
+  const s = dash >= 0 ? text.slice(dash + 1) : text;
+  try {
+    return atoi(s);
+  } catch (e) {
+    throw new RangeError(
+      `cannot parse -promscrape.cluster.memberNum=${JSON.stringify(text)}: ${(e as Error).message}`,
+    );
+  }
+}
+
+function checkMemberRange(text: string, n: number, membersCount: number): void {
+  if (n < 0 || n >= membersCount) {
+    throw new RangeError(
+      `-promscrape.cluster.memberNum=${JSON.stringify(text)} (member ${n}) must be in the range ` +
+        `[0..${membersCount - 1}] according to -promscrape.cluster.membersCount=${membersCount}`,
+    );
+  }
+}
+
 /**
- * Validates the cluster flags as current vmagent does at start-up and returns the
- * resolved options: `membersCount` must be >= 1, `memberNum` is parsed by
- * {@linkcode parseMemberNum}, `shardByLabels` is sorted. Throws a `RangeError` naming the flag.
+ * Validates the cluster flags as current vmagent does at start-up, in its order (the
+ * `memberNum` text is parsed first, then `membersCount` must be >= 1, then `memberNum` must be
+ * in `0..membersCount-1`; see {@linkcode parseMemberNum}) and returns the resolved options with
+ * `shardByLabels` sorted. Throws a `RangeError` naming the flag.
  *
  * @example
  * ```ts
@@ -108,6 +118,8 @@ export function parseMemberNum(text: string, membersCount: number): number {
  * ```
  */
 export function validateClusterOptions(flags: ClusterFlags): ClusterOptions {
+  const memberNumText = flags.memberNum ?? "0";
+  const memberNum = memberNumber(memberNumText);
   const membersCount = flags.membersCount ?? 1;
   if (!Number.isInteger(membersCount) || membersCount < 1) {
     throw new RangeError(
@@ -120,10 +132,10 @@ export function validateClusterOptions(flags: ClusterFlags): ClusterOptions {
       `-promscrape.cluster.replicationFactor must be an integer: got ${replicationFactor}`,
     );
   }
-  const memberNumText = flags.memberNum ?? "0";
+  checkMemberRange(memberNumText, memberNum, membersCount);
   return {
     membersCount,
-    memberNum: parseMemberNum(memberNumText, membersCount),
+    memberNum,
     replicationFactor,
     shardByLabels: [...(flags.shardByLabels ?? [])].sort(byteOrder),
     memberURLTemplate: flags.memberURLTemplate ?? "",

@@ -15,6 +15,7 @@ import {
 } from "../cluster/view.ts";
 import type { Balance } from "../cluster/view.ts";
 import type { TargetsSnapshot } from "../targets/registry.ts";
+import type { ClusterTarget } from "../targets/types.ts";
 import { labelsToObject } from "../util/labels.ts";
 import {
   byString,
@@ -51,6 +52,19 @@ export interface ClusterReport {
   members: MemberReport[];
   balance: Balance;
   whatIf: WhatIf | null;
+}
+
+/**
+ * Series of a cluster target in its last scrape, when this member scrapes it; null for
+ * targets of other members and before the first scrape.
+ */
+function targetSeries(
+  t: ClusterTarget,
+  memberNum: number,
+  options: TargetStatusOptions,
+): number | null {
+  if (!t.members.includes(memberNum)) return null;
+  return options.statusOf?.(t.target.key)?.seriesCount ?? null;
 }
 
 /** Thrown for bad query arguments; answered with 400. */
@@ -119,7 +133,8 @@ export function clusterReport(
 /**
  * Returns the `/api/v1/cluster` handler: `{"status":"success","data":<ClusterReport>}`, with
  * the moves of a what-if as `{job, scrapeUrl, labels, from, to}`; `targets=true` adds every
- * target with its owners.
+ * target with its owners and, for this member's targets, the series of its last scrape
+ * (`seriesCount`, null for other members' targets and before the first scrape).
  *
  * @example
  * ```ts
@@ -157,6 +172,7 @@ export function clusterApiHandler(options: TargetStatusOptions): (req: Request) 
         scrapeUrl: maskUrl(t.target.scrapeUrl),
         labels: labelsToObject(displayLabels(t.target.labels)),
         members: t.members,
+        seriesCount: targetSeries(t, report.memberNum, options),
       }));
     }
     return json({ status: "success", data });
@@ -172,7 +188,8 @@ function json(body: unknown, status = 200): Response {
 
 /**
  * Returns the `/cluster` handler (HTML): members with their target counts, the balance,
- * a what-if form, and with `?member=N` the targets member N scrapes.
+ * a what-if form, and with `?member=N` the targets member N scrapes (with the series of
+ * each one's last scrape when N is this member).
  *
  * @example
  * ```ts
@@ -230,14 +247,18 @@ export function clusterPageHandler(options: TargetStatusOptions): (req: Request)
         .filter((t) => ownersOf(t, c.membersCount, c.replicationFactor).includes(member!))
         .sort(byString((t) => t.target.job + "\0" + t.target.scrapeUrl));
       body += `<h2>Targets of shard-${member} (${mine.length})</h2>
-<table><thead><tr><th>Job</th><th>Endpoint</th><th>Labels</th><th>Members</th></tr></thead><tbody>\n`;
+<table><thead><tr><th>Job</th><th>Endpoint</th><th>Labels</th><th>Members</th><th>Series (last scrape)</th></tr></thead><tbody>\n`;
       for (const t of mine) {
+        const series = targetSeries(t, c.memberNum, options);
         body +=
           `<tr><td>${escapeHtml(t.target.job)}</td><td>${
             escapeHtml(maskUrl(t.target.scrapeUrl))
           }</td>` +
           `<td class="labels">${labelsHtml(t.target.labels)}</td>` +
-          `<td>${shardLinks(t.members, c.memberURLTemplate)}</td></tr>\n`;
+          `<td>${shardLinks(t.members, c.memberURLTemplate)}</td>` +
+          `<td>${
+            series ?? (t.members.includes(c.memberNum) ? "not scraped yet" : "unknown here")
+          }</td></tr>\n`;
       }
       body += `</tbody></table>\n`;
     }

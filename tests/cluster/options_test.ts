@@ -86,3 +86,30 @@ Deno.test("validateClusterOptions() applies defaults, sorts shardByLabels and re
   f({ membersCount: 2, memberNum: "2" }, "-promscrape.cluster.memberNum");
   f({ membersCount: 2, memberNum: "x-y" }, "invalid syntax");
 });
+
+Deno.test("validateClusterOptions() reports errors in vmagent's order: memberNum syntax, membersCount, range", () => {
+  const f = (flags: Parameters<typeof validateClusterOptions>[0], want: string) =>
+    assert.throws(() => validateClusterOptions(flags), (e: Error) => {
+      assert.ok(e instanceof RangeError);
+      assert.equal(e.message, want);
+      return true;
+    });
+  f(
+    { membersCount: 0, memberNum: "vmagent-x" },
+    'cannot parse -promscrape.cluster.memberNum="vmagent-x": strconv.Atoi: parsing "x": invalid syntax',
+  );
+  f(
+    { membersCount: 0, memberNum: "vmagent-5" },
+    "-promscrape.cluster.membersCount can't be lower than 1: got 0",
+  );
+  f(
+    { membersCount: 3, memberNum: "vmagent-5" },
+    '-promscrape.cluster.memberNum="vmagent-5" (member 5) must be in the range [0..2] ' +
+      "according to -promscrape.cluster.membersCount=3",
+  );
+  f(
+    { memberNum: "1" },
+    '-promscrape.cluster.memberNum="1" (member 1) must be in the range [0..0] ' +
+      "according to -promscrape.cluster.membersCount=1",
+  );
+});

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { ownerMembers, ownerMembersForHash, shardKey } from "../../lib/cluster/shard.ts";
 import { initXXHash64, xxhash64 } from "../../lib/util/xxhash64.ts";
 import type { Label } from "../../lib/util/series.ts";
+import { buildScrapeTargets } from "../../lib/targets/build.ts";
+import { validateClusterOptions } from "../../lib/cluster/options.ts";
+import { jobOf } from "../targets/_config.ts";
 
 await initXXHash64();
 
@@ -126,4 +129,62 @@ Deno.test("ownerMembersForHash() takes the unsigned 64-bit remainder", () => {
   f(0xffffffffffffffffn, 7, 2, [1, 2]); // 18446744073709551615 % 7 = 1
   f(0n, 5, 2, [0, 1]);
   f(9n, 5, 3, [4, 0, 1]);
+});
+
+Deno.test("the target stage hashes shardKey() of the labels in HEAD's order after relabeling", () => {
+  const head = "__address__=10.0.0.1:9100,__metrics_path__=/metrics,__scheme__=http," +
+    "__scrape_interval__=1m0s,__scrape_timeout__=10s,";
+  const f = (
+    job: Record<string, unknown>,
+    wantKey: string,
+    want?: { hash: string; n2: number; n3: number },
+  ) => {
+    const j = jobOf({ static_configs: [{ targets: ["10.0.0.1:9100"] }], ...job });
+    for (const n of [2, 3, 5]) {
+      for (let m = 0; m < n; m++) {
+        const cluster = validateClusterOptions({ membersCount: n, memberNum: `vmagent-${m}` });
+        const r = buildScrapeTargets(j, j.staticConfigs, { cluster });
+        assert.equal(r.cluster.length, 1);
+        const owners = ownerMembers(wantKey, n, 1);
+        assert.equal(r.cluster[0].shardHash, xxhash64(wantKey).toString(16).padStart(16, "0"));
+        assert.deepEqual(r.cluster[0].members, owners);
+        assert.equal(r.active.length, owners.includes(m) ? 1 : 0, `N=${n} member ${m}`);
+        if (want !== undefined) {
+          assert.equal(r.cluster[0].shardHash, want.hash);
+          if (n === 2) assert.deepEqual(owners, [want.n2]);
+          if (n === 3) assert.deepEqual(owners, [want.n3]);
+        }
+      }
+    }
+  };
+  // Reference 1.3, last row: a label created by relabeling is appended (v1.79.5 sorted it in,
+  // giving 0xc44f46ee12e4933a, members 0 of 2 and 2 of 3).
+  f(
+    { relabel_configs: [{ target_label: "env", replacement: "prod" }] },
+    head + "job=node,env=prod,",
+    { hash: "0f0c63a5ec2791c7", n2: 1, n3: 1 },
+  );
+  // A label changed in place keeps its position.
+  f({ relabel_configs: [{ target_label: "job", replacement: "db" }] }, head + "job=db,");
+  // labelmap appends the labels it creates after the sorted merged labels.
+  f(
+    {
+      static_configs: [{ targets: ["10.0.0.1:9100"], labels: { zone: "z1", app: "a" } }],
+      relabel_configs: [{ action: "labelmap", regex: "zone", replacement: "dc" }],
+    },
+    head + "app=a,job=node,zone=z1,dc=z1,",
+  );
+  // Labels emptied by relabeling are dropped; other __ labels (but __meta_*) stay in the key.
+  f(
+    {
+      static_configs: [{ targets: ["10.0.0.1:9100"], labels: { zone: "z1" } }],
+      relabel_configs: [
+        { target_label: "zone", replacement: "" },
+        { target_label: "__tmp_x", replacement: "y" },
+        { action: "labeldrop", regex: "__scrape_timeout__" },
+      ],
+    },
+    "__address__=10.0.0.1:9100,__metrics_path__=/metrics,__scheme__=http," +
+      "__scrape_interval__=1m0s,job=node,__tmp_x=y,",
+  );
 });

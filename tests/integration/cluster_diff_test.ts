@@ -5,10 +5,25 @@
  * vmagent's member of the same number holds. The config is "plain" (no
  * external_labels, no relabeling that creates labels), where the reference says
  * the v1.79.5 and current keys are byte-identical.
+ *
+ * Then one member of ours end to end, its number given as a StatefulSet pod name through
+ * `VM_promscrape_cluster_memberNum`: it scrapes only its own targets, labels every series it
+ * sends with `-promscrape.cluster.memberLabel`, lists the other members' targets as dropped
+ * (`/api/v1/targets`, `/service-discovery` with links) and counts them on `/api/v1/cluster`;
+ * bad member numbers from the environment stop it at start-up.
  */
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { havePeers, tempDir } from "./_peers.ts";
+import { havePeers, tempDir, tryGetText, waitFor } from "./_peers.ts";
+import {
+  agentMetric,
+  assertNoStackTrace,
+  runAgentToExit,
+  startLiveAgent,
+  startTestReceiver,
+  startTestTarget,
+  type TestTarget,
+} from "./_agent_run.ts";
 import {
   canonicalActive,
   type RunningAgent,
@@ -102,3 +117,142 @@ for (const [n, rf] of [[3, 1], [3, 2], [5, 1], [5, 2]]) {
     fn: () => runCluster(n, rf),
   });
 }
+
+Deno.test({
+  name: "cluster: a member named vmagent-1 through VM_promscrape_cluster_memberNum scrapes " +
+    "only its targets and labels every series",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using dir = await tempDir();
+    await using recv = startTestReceiver();
+    const targets: TestTarget[] = [];
+    try {
+      for (let i = 0; i < 16; i++) targets.push(startTestTarget());
+      const configPath = `${dir.path}/scrape.yml`;
+      await Deno.writeTextFile(
+        configPath,
+        stringify({
+          scrape_configs: [{
+            job_name: "e2e",
+            scrape_interval: "1s",
+            static_configs: [{ targets: targets.map((t) => t.address) }],
+          }],
+        }),
+      );
+      await using agent = await startLiveAgent([
+        "-envflag.enable",
+        "-envflag.prefix=VM_",
+        `-promscrape.config=${configPath}`,
+        "-promscrape.cluster.membersCount=2",
+        "-promscrape.cluster.memberLabel=vmagent_member",
+        "-promscrape.cluster.memberURLTemplate=http://vmagent-%d.test:8429/targets",
+        `-remoteWrite.url=${recv.url}`,
+        "-remoteWrite.flushInterval=100ms",
+        `-remoteWrite.tmpDataPath=${dir.path}/rw`,
+      ], { env: { VM_promscrape_cluster_memberNum: "vmagent-1" } });
+
+      const cluster = await waitFor(
+        "/api/v1/cluster to list the 16 targets",
+        async () => {
+          const text = await tryGetText(`${agent.base}/api/v1/cluster?targets=true`);
+          const data = text === undefined ? undefined : JSON.parse(text).data;
+          return data?.targetsTotal === 16 ? data : undefined;
+        },
+        30_000,
+        200,
+      );
+      assert.equal(cluster.memberNum, 1);
+      assert.equal(cluster.membersCount, 2);
+      const ownerOf = new Map<string, number[]>(
+        (cluster.targets as { labels: { instance: string }; members: number[] }[])
+          .map((t) => [t.labels.instance, t.members]),
+      );
+      const mine = targets.filter((t) => ownerOf.get(t.address)?.[0] === 1);
+      const others = targets.filter((t) => ownerOf.get(t.address)?.[0] === 0);
+      assert.equal(mine.length + others.length, 16);
+      assert.ok(mine.length > 0 && others.length > 0, "16 targets spread over both members");
+      assert.deepEqual(
+        cluster.members.map((m: { targets: number }) => m.targets),
+        [others.length, mine.length],
+      );
+
+      // Each of this member's targets is scraped and its series arrive; the others never are.
+      await waitFor(
+        "a scraped gauge from each of this member's targets",
+        () => {
+          const got = new Set(
+            recv.series.filter((s) =>
+              s.labels.some((l) => l.name === "__name__" && l.value === "agent_test_gauge")
+            ).map((s) => s.labels.find((l) => l.name === "instance")?.value),
+          );
+          return mine.every((t) => got.has(t.address) && t.requests() > 0) ? true : undefined;
+        },
+        30_000,
+        200,
+      );
+      for (const t of others) assert.equal(t.requests(), 0, `${t.address} belongs to member 0`);
+      for (const s of recv.series) {
+        const labels = Object.fromEntries(s.labels.map((l) => [l.name, l.value]));
+        assert.equal(labels.vmagent_member, "vmagent-1", JSON.stringify(labels));
+        assert.ok(
+          mine.some((t) => t.address === labels.instance),
+          `a series of a target of member 0: ${JSON.stringify(labels)}`,
+        );
+      }
+
+      // The other member's targets are dropped for sharding, with links to their owner.
+      const api = JSON.parse((await tryGetText(`${agent.base}/api/v1/targets`))!).data;
+      assert.deepEqual(
+        api.activeTargets.map((t: { labels: { instance: string } }) => t.labels.instance).sort(),
+        mine.map((t) => t.address).sort(),
+      );
+      assert.deepEqual(
+        api.droppedTargets.map((t: { discoveredLabels: { __address__: string } }) =>
+          t.discoveredLabels.__address__
+        ).sort(),
+        others.map((t) => t.address).sort(),
+      );
+      const sd = (await tryGetText(`${agent.base}/service-discovery`))!;
+      assert.equal(sd.split("DROPPED (sharding)").length - 1, others.length);
+      assert.ok(
+        sd.includes('<a href="http://vmagent-0.test:8429/targets" target="_blank">shard-0</a>'),
+      );
+      assert.equal(await agentMetric(agent.base, "vmagent_cluster_member_num"), 1);
+      assert.equal(await agentMetric(agent.base, "vmagent_cluster_members_count"), 2);
+    } finally {
+      for (const t of targets) await t[Symbol.asyncDispose]();
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: a bad VM_promscrape_cluster_memberNum stops the agent at start-up",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const f = async (memberNum: string, want: string) => {
+      const got = await runAgentToExit(
+        ["-envflag.enable", "-envflag.prefix=VM_", "-promscrape.cluster.membersCount=3"],
+        { env: { VM_promscrape_cluster_memberNum: memberNum } },
+      );
+      const all = `${JSON.stringify(memberNum)}\n${got.stdout}\n${got.stderr}`;
+      assert.equal(got.code, 1, all);
+      assert.equal(got.stderr.split("\n")[0], `cannot start vmagent-deno: ${want}`, all);
+      assertNoStackTrace(got.stdout + got.stderr);
+    };
+    await f(
+      "vmagent-x",
+      'cannot parse -promscrape.cluster.memberNum="vmagent-x": strconv.Atoi: parsing "x": invalid syntax',
+    );
+    await f(
+      "",
+      'cannot parse -promscrape.cluster.memberNum="": strconv.Atoi: parsing "": invalid syntax',
+    );
+    await f(
+      "vmagent-3",
+      '-promscrape.cluster.memberNum="vmagent-3" (member 3) must be in the range [0..2] ' +
+        "according to -promscrape.cluster.membersCount=3",
+    );
+  },
+});

@@ -79,3 +79,50 @@ Deno.test("clusterPageHandler() renders members, a what-if and a member's target
   const bad = handler(new Request("http://localhost/cluster?member=7"));
   assert.equal(bad.status, 400);
 });
+
+Deno.test("clusterApiHandler() gives the series of each target this member scrapes, null for others", async () => {
+  for (let m = 0; m < 2; m++) {
+    const f = fixture({ membersCount: 2, memberNum: String(m) });
+    const { json } = await api(f, "?targets=true");
+    const host = (url: string) => url.replace(/^http:\/\/(?:.*@)?/, "");
+    const own = new Set(f.manager.current().active.map((t) => host(t.scrapeUrl)));
+    const targets = json.data.targets as {
+      scrapeUrl: string;
+      members: number[];
+      seriesCount: number | null;
+    }[];
+    assert.equal(targets.length, 4);
+    for (const t of targets) {
+      const mine = own.has(host(t.scrapeUrl));
+      assert.equal(mine, t.members.includes(m), t.scrapeUrl);
+      // The fixture's statuses: h1 sent 30 series, h2 is down (0), h3 was never scraped.
+      const want = !mine
+        ? null
+        : t.scrapeUrl.includes("h1:1")
+        ? 30
+        : t.scrapeUrl.includes("h2:1")
+        ? 0
+        : null;
+      assert.equal(t.seriesCount, want, `member ${m}: ${t.scrapeUrl}`);
+    }
+  }
+});
+
+Deno.test("clusterPageHandler() lists the series of this member's targets and none for others", async () => {
+  const f = fixture({ membersCount: 1 });
+  const handler = clusterPageHandler({ view: f.manager, statusOf: f.statusOf });
+  const html = await handler(new Request("http://localhost/cluster?member=0")).text();
+  const row = (host: string) => html.split("\n").find((l) => l.includes(`http://${host}/metrics`));
+  assert.match(row("h1:1") ?? "", /<td>30<\/td><\/tr>$/);
+  assert.match(row("h2:1") ?? "", /<td>0<\/td><\/tr>$/);
+  assert.match(row("h3:1") ?? "", /<td>not scraped yet<\/td><\/tr>$/);
+
+  const two = fixture({ membersCount: 2, memberNum: "0" });
+  const other = two.manager.current().cluster.find((t) => !t.members.includes(0));
+  assert.ok(other, "member 1 owns some of the 4 targets");
+  const page = await clusterPageHandler({ view: two.manager, statusOf: two.statusOf })(
+    new Request(`http://localhost/cluster?member=${other.members[0]}`),
+  ).text();
+  assert.match(page, /<td>unknown here<\/td><\/tr>/);
+  assert.doesNotMatch(page, /<td>30<\/td><\/tr>/);
+});
