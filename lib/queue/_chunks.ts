@@ -94,6 +94,10 @@ export function recordHeader(length: number): Uint8Array {
  * A record is valid when its length is in 1..`maxBlock`, it lies within `size`,
  * and `g.validate` (if any) accepts it; an unreadable file gives 0.
  *
+ * With `skipDamaged`, a record whose length is sound but whose content `g.validate`
+ * rejects does not end the walk when the record after it is valid: the damage is
+ * local (a flipped byte), the reader skips that block alone, and what follows is kept.
+ *
  * @example
  * ```ts
  * const g = { dir: "/tmp/q", chunkSize: 1024, maxBlock: 100 };
@@ -107,6 +111,7 @@ export function scanValidEnd(
   from: number,
   size: number,
   maxRecords = Infinity,
+  skipDamaged = false,
 ): number {
   let f: Deno.FsFile;
   try {
@@ -124,7 +129,10 @@ export function scanValidEnd(
       if (len === 0 || len > g.maxBlock || pos + 8 + len > size) break;
       const data = new Uint8Array(len);
       if (readFull(f, data) < len) break;
-      if (g.validate !== undefined && !g.validate(data)) break;
+      if (g.validate !== undefined && !g.validate(data)) {
+        const next = pos + 8 + len;
+        if (!skipDamaged || scanValidEnd(g, path, next, size, 1) === next) break;
+      }
       pos += 8 + len;
     }
   } finally {
@@ -166,7 +174,7 @@ function rebuildMetainfo(g: Geometry, name: string, chunks: number[], why: strin
   const first = chunks[0];
   const last = chunks[chunks.length - 1];
   const lastPath = chunkPath(g, last);
-  const end = scanValidEnd(g, lastPath, 0, Math.max(0, fileSize(lastPath)));
+  const end = scanValidEnd(g, lastPath, 0, Math.max(0, fileSize(lastPath)), Infinity, true);
   const writer = last + end;
   log.error(
     `${why || `missing ${METAINFO_FILENAME}`} in ${g.dir}; rebuilt it from ${chunks.length} ` +
@@ -231,7 +239,7 @@ export function openAndRepair(g: Geometry, name: string): OpenedQueue {
     wLocal = 0;
   } else if (size > saved) {
     // Written after the last save (kill -9, OOM): keep whole valid records when they can be told apart.
-    wLocal = g.validate !== undefined ? scanValidEnd(g, wPath, saved, size) : saved;
+    wLocal = g.validate !== undefined ? scanValidEnd(g, wPath, saved, size, Infinity, true) : saved;
     if (wLocal > saved) {
       log.warn(
         `${wPath}: recovered ${
@@ -247,7 +255,7 @@ export function openAndRepair(g: Geometry, name: string): OpenedQueue {
     }
   } else if (size < saved) {
     const from = rChunk === wChunk ? Math.min(r - rChunk, size) : 0;
-    wLocal = scanValidEnd(g, wPath, from, size);
+    wLocal = scanValidEnd(g, wPath, from, size, Infinity, true);
     log.error(
       `${wPath} size (${size} bytes) is smaller than the writer offset (${saved} bytes); ` +
         `keeping the ${wLocal} bytes of valid blocks`,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { statfsSync } from "node:fs";
 
 /**
  * Name of the file holding a queue's reader and writer offsets (vmagent's `metainfo.json`).
@@ -231,5 +232,24 @@ export function removeFile(path: string): void {
     Deno.removeSync(path);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/**
+ * Returns the bytes an unprivileged process may still write on the file system holding
+ * `path` (statfs `f_bavail × f_bsize`, as vmagent's `fs.MustGetFreeSpace`), or NaN when
+ * it cannot be told.
+ *
+ * @example
+ * ```ts
+ * freeDiskSpace("/tmp/q"); // e.g. 82111811584
+ * ```
+ */
+export function freeDiskSpace(path: string): number {
+  try {
+    const s = statfsSync(path);
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return NaN;
   }
 }

@@ -33,27 +33,48 @@ export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
+/** Labels and gauge sources of {@linkcode queueMetrics}. */
+export interface QueueMetricsSource {
+  /** The queue folder (`path` label). */
+  path: string;
+  /** The queue name (`name` label). */
+  name: string;
+  /** Bytes waiting in the file queue (`vm_persistentqueue_bytes_pending`). */
+  pendingBytes: () => number;
+  /**
+   * Room left for the queue (`vm_persistentqueue_free_disk_space_bytes`): free disk
+   * space, or less with `-remoteWrite.maxDiskUsagePerURL`.
+   */
+  freeDiskSpace: () => number;
+}
+
 /**
- * Creates (or finds) the `vm_persistentqueue_*` counters of the queue at `path`
- * named `name`, and (re)registers its `vm_persistentqueue_bytes_pending` gauge.
+ * Creates (or finds) the `vm_persistentqueue_*` counters of a queue, and (re)registers
+ * its `vm_persistentqueue_bytes_pending` and `vm_persistentqueue_free_disk_space_bytes`
+ * gauges (vmagent HEAD `lib/persistentqueue`).
  *
  * @example
  * ```ts
- * const m = queueMetrics(metrics, "/tmp/q", "1:secret-url", () => q.pendingBytes);
+ * const m = queueMetrics(metrics, {
+ *   path: "/tmp/q",
+ *   name: "1:secret-url",
+ *   pendingBytes: () => q.pendingBytes,
+ *   freeDiskSpace: () => freeDiskSpace("/tmp/q"),
+ * });
  * m.blocksWritten.inc(); // vm_persistentqueue_blocks_written_total{path="/tmp/q",name="1:secret-url"} 1
- * m.unregister(); // drops the pending-bytes gauge on close
+ * m.unregister(); // drops the gauges on close
  * ```
  */
-export function queueMetrics(
-  registry: MetricsRegistry,
-  path: string,
-  name: string,
-  pendingBytes: () => number,
-): QueueMetrics {
-  const l = `{path="${escapeLabelValue(path)}",name="${escapeLabelValue(name)}"}`;
-  const pendingId = `vm_persistentqueue_bytes_pending${l}`;
-  registry.unregister(pendingId);
-  registry.gauge(pendingId, pendingBytes);
+export function queueMetrics(registry: MetricsRegistry, src: QueueMetricsSource): QueueMetrics {
+  const l = `{path="${escapeLabelValue(src.path)}",name="${escapeLabelValue(src.name)}"}`;
+  const gauges = [
+    [`vm_persistentqueue_bytes_pending${l}`, src.pendingBytes],
+    [`vm_persistentqueue_free_disk_space_bytes${l}`, src.freeDiskSpace],
+  ] as const;
+  for (const [id, fn] of gauges) {
+    registry.unregister(id);
+    registry.gauge(id, fn);
+  }
   return {
     blocksWritten: registry.counter(`vm_persistentqueue_blocks_written_total${l}`),
     bytesWritten: registry.counter(`vm_persistentqueue_bytes_written_total${l}`),
@@ -64,7 +85,7 @@ export function queueMetrics(
     readSeconds: registry.counter("vm_persistentqueue_read_duration_seconds_total"),
     writeSeconds: registry.counter("vm_persistentqueue_write_duration_seconds_total"),
     unregister: () => {
-      registry.unregister(pendingId);
+      for (const [id] of gauges) registry.unregister(id);
     },
   };
 }

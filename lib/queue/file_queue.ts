@@ -29,6 +29,7 @@ import { getLogger } from "../util/log.ts";
 import { metrics as defaultRegistry, type MetricsRegistry } from "../metrics/registry.ts";
 import {
   FLOCK_FILENAME,
+  freeDiskSpace,
   join,
   METAINFO_FILENAME,
   removeFile,
@@ -80,6 +81,8 @@ export interface FileQueueOptions {
   validateBlock?: (block: Uint8Array) => boolean;
   /** Clock in milliseconds. @default Date.now */
   now?: () => number;
+  /** Free bytes on the file system of a folder. @default statfs of the folder */
+  freeDiskSpace?: (dir: string) => number;
   /** Registry for `vm_persistentqueue_*`. @default the process registry */
   registry?: MetricsRegistry;
 }
@@ -150,12 +153,16 @@ export class FileQueue {
       validate: this.#validate,
     };
     this.#reader = new ChunkReader(this.#geometry);
-    this.#m = queueMetrics(
-      options.registry ?? defaultRegistry,
-      dir,
-      options.name,
-      () => this.pendingBytes,
-    );
+    const free = options.freeDiskSpace ?? freeDiskSpace;
+    const maxPending = this.#maxPending;
+    this.#m = queueMetrics(options.registry ?? defaultRegistry, {
+      path: dir,
+      name: options.name,
+      pendingBytes: () => this.pendingBytes,
+      // As vmagent HEAD: with a limit, the room left under it when the disk has more.
+      freeDiskSpace: () =>
+        maxPending > 0 ? Math.min(maxPending - this.pendingBytes, free(dir)) : free(dir),
+    });
   }
 
   /**
@@ -189,6 +196,7 @@ export class FileQueue {
       q.#openFiles();
     } catch (e) {
       q.#closeFiles();
+      q.#m.unregister(); // its gauges would read a queue that never opened
       throw e;
     }
     return q;

@@ -119,12 +119,43 @@ async function doRequest(block: Uint8Array, t: SendTarget, signal: AbortSignal):
   try {
     return await t.client.fetch(t.url, init);
   } catch (e) {
-    throw new Error(`second attempt: ${errorText(e)}`);
+    throw new Error(`second attempt: ${transportError(e, t)}`);
   }
 }
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A `scheme://` URL in free text, up to white space, a quote, a bracket or a parenthesis. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`()]*/gi;
+
+/**
+ * The reason of a failed request: the error's message and those of its causes (Deno's
+ * fetch says only "fetch failed" and puts "connection refused" in the cause), with every
+ * URL, and the target's `host:port`, replaced by the sanitized URL, since URLs are
+ * secrets unless `-remoteWrite.showURL`.
+ */
+function transportError(e: unknown, t: SendTarget): string {
+  const parts: string[] = [];
+  let x: unknown = e;
+  for (let depth = 0; depth < 5 && x !== undefined && x !== null; depth++) {
+    const msg = errorText(x);
+    if (msg !== "" && !parts.some((p) => p.includes(msg))) parts.push(msg);
+    x = x instanceof Error ? x.cause : undefined;
+  }
+  let text = parts.join(": ").replace(URL_IN_TEXT, t.sanitizedURL);
+  let host = "";
+  try {
+    host = new URL(t.url).host;
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  if (host !== "") {
+    const re = new RegExp(`${host.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![0-9])`, "g");
+    text = text.replace(re, t.sanitizedURL);
+  }
+  return text;
 }
 
 async function bodyText(resp: Response): Promise<string> {
@@ -162,7 +193,7 @@ async function attempt(block: Uint8Array, t: SendTarget, abort?: AbortSignal): P
       const r = ac.signal.reason;
       return {
         ok: false,
-        reason: ac.signal.aborted && r instanceof Error ? r.message : errorText(e),
+        reason: ac.signal.aborted && r instanceof Error ? r.message : transportError(e, t),
       };
     }
     const status = resp.status;

@@ -8,7 +8,8 @@
  * and how many times.
  */
 import assert from "node:assert/strict";
-import { snappyCompress } from "../../lib/remotewrite/snappy.ts";
+import { snappyCompress, snappyDecompress } from "../../lib/remotewrite/snappy.ts";
+import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.ts";
 import { encodeWriteRequest } from "../../lib/remotewrite/write_request_encoder.ts";
 import {
   AGENT_TESTDATA,
@@ -372,5 +373,125 @@ Deno.test({
       throw new Error(`${e}\n${logs}--- restarted agent ---\n${agent.proc.output()}`);
     });
     assert.deepEqual(got.map((s) => s.samples), [[[series[0].samples[0].timestamp, 7]]]);
+  },
+});
+
+/** One record of a chunk file: its offset in the file and the sample values of its block. */
+interface QueueRecord {
+  offset: number;
+  values: number[];
+}
+
+/** Reads the records (8-byte big-endian length + snappy WriteRequest) of a chunk file. */
+function chunkRecords(path: string): QueueRecord[] {
+  const data = Deno.readFileSync(path);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out: QueueRecord[] = [];
+  for (let p = 0; p + 8 <= data.length;) {
+    const len = Number(view.getBigUint64(p));
+    const body = data.subarray(p + 8, p + 8 + len);
+    out.push({
+      offset: p,
+      values: decodeWriteRequest(snappyDecompress(body)).flatMap((ts) =>
+        ts.samples.map((s) => s.value)
+      ),
+    });
+    p += 8 + len;
+  }
+  return out;
+}
+
+Deno.test({
+  name:
+    "the agent starts on damaged queue files (a broken block, a torn tail, a corrupt metainfo.json) and sends every undamaged block once",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using dir = await tempDir();
+    await using down = downStorage();
+    const port = down.port;
+    const args = [
+      `-promscrape.config=${AGENT_TESTDATA}/no_targets.yml`,
+      `-remoteWrite.url=http://127.0.0.1:${port}/api/v1/write`,
+      `-remoteWrite.tmpDataPath=${dir.path}/rw`,
+      "-remoteWrite.maxRowsPerBlock=1",
+    ];
+    const t0 = Date.now() - 600_000;
+    const N = 20;
+    let logs = "";
+    {
+      // Storage down: N one-sample blocks, saved to the queue by a graceful stop.
+      await using agent = await startLiveAgent(args);
+      try {
+        for (let k = 1; k <= N; k++) {
+          const series = [{
+            labels: [{ name: "__name__", value: "fault_damaged" }],
+            samples: [{ value: k, timestamp: t0 + k * 1000 }],
+          }];
+          const r = await fetch(`${agent.base}/api/v1/write`, {
+            method: "POST",
+            body: new Uint8Array(snappyCompress(encodeWriteRequest(series))),
+          });
+          assert.equal(r.status, 204, await r.text());
+        }
+        agent.proc.child.kill("SIGTERM");
+        assert.equal(await exitCode(agent, 20_000), 0, "a graceful stop exits 0");
+      } finally {
+        logs += `--- first agent ---\n${agent.proc.output()}\n`;
+      }
+    }
+    const root = `${dir.path}/rw/persistent-queue`;
+    const [qname] = [...Deno.readDirSync(root)].map((e) => e.name);
+    const qdir = `${root}/${qname}`;
+    const chunk = `${qdir}/0000000000000000`;
+    const records = chunkRecords(chunk);
+    assert.deepEqual(
+      records.flatMap((r) => r.values).sort((a, b) => a - b),
+      Array.from({ length: N }, (_, i) => i + 1),
+      `every block was saved on stop\n${logs}`,
+    );
+    // 1. The content of the 5th block: a snappy header that cannot be decoded.
+    const broken = records[4];
+    const f = Deno.openSync(chunk, { write: true });
+    f.seekSync(broken.offset + 8, Deno.SeekMode.Start);
+    f.writeSync(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    f.close();
+    // 2. The last block is torn (a crash in the middle of a write).
+    const torn = records[records.length - 1];
+    Deno.truncateSync(chunk, torn.offset + 8 + 3);
+    // 3. metainfo.json is garbage.
+    Deno.writeTextFileSync(`${qdir}/metainfo.json`, '{"Name":"1:secret-url","ReaderOff');
+    const lost = new Set([...broken.values, ...torn.values]);
+    const want = records.flatMap((r) => r.values).filter((v) => !lost.has(v))
+      .sort((a, b) => a - b);
+
+    await down.release();
+    await using recv = startTestReceiver(port);
+    await using agent = await startLiveAgent(args);
+    const values = () =>
+      received(recv, "fault_damaged").flatMap((s) => s.samples.map(([, v]) => v));
+    await waitFor(
+      "the undamaged blocks at the receiver",
+      () => values().length >= want.length ? true : undefined,
+      20_000,
+    ).catch((e) => {
+      throw new Error(
+        `${e}: got ${values()}\n${logs}--- restarted agent ---\n${agent.proc.output()}`,
+      );
+    });
+    // Nothing else comes later (a duplicate or a block read past the damage).
+    await waitFor("an empty queue", async () => {
+      const text = await tryGetText(`${agent.base}/metrics`) ?? "";
+      const pending = text.split("\n").filter((l) =>
+        l.startsWith("vmagent_remotewrite_pending_data_bytes{")
+      );
+      return pending.length > 0 && pending.every((l) => l.endsWith(" 0")) || undefined;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(values().sort((a, b) => a - b), want, "every undamaged block, once");
+    const out = agent.proc.output();
+    assert.match(out, /metainfo\.json.*rebuilt it from 1 chunk file/);
+    assert.match(out, /skipping a damaged block/);
+    assertNoStackTrace(out);
   },
 });

@@ -1,10 +1,16 @@
 /**
  * Remote write against real storages: VictoriaMetrics single node and
- * Prometheus 2.42, reading back the exact samples, labels and staleness markers.
+ * Prometheus 2.42, reading back the exact samples, labels and staleness markers;
+ * and against local receivers and a proxy, through the real HTTP client: headers,
+ * basic auth, bearer tokens, TLS and `-remoteWrite.proxyURL`.
  */
 import assert from "node:assert/strict";
+import nodeHttps from "node:https";
+import type { TLSSocket } from "node:tls";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
 import { RemoteWrite } from "../../lib/remotewrite/remote_write.ts";
+import { snappyDecompress } from "../../lib/remotewrite/snappy.ts";
+import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.ts";
 import { STALE_NAN, type TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs } from "../queue/_helpers.ts";
 import { metricValue } from "../remotewrite/_fakes.ts";
@@ -256,6 +262,317 @@ Deno.test({
     } finally {
       await agent.stop("SIGTERM", 10_000);
       await vm.stop();
+    }
+  },
+});
+
+const TLS = new URL("../testdata/remotewrite/tls/", import.meta.url).pathname;
+
+/** What a test receiver got in one request: its query `u`, headers and series. */
+interface Got {
+  u: string;
+  headers: Headers;
+  series: TimeSeries[];
+}
+
+/** A remote write receiver over HTTP, or HTTPS with the example.test certificate. */
+function receiver(got: Got[], tls: boolean): Deno.HttpServer<Deno.NetAddr> {
+  const opts = { hostname: "127.0.0.1", port: 0, onListen() {} };
+  const handler = async (req: Request) => {
+    const body = new Uint8Array(await req.arrayBuffer());
+    got.push({
+      u: new URL(req.url).searchParams.get("u") ?? "",
+      headers: req.headers,
+      series: decodeWriteRequest(snappyDecompress(body)),
+    });
+    return new Response(null, { status: 204 });
+  };
+  if (!tls) return Deno.serve(opts, handler);
+  return Deno.serve({
+    ...opts,
+    cert: Deno.readTextFileSync(`${TLS}server.pem`),
+    key: Deno.readTextFileSync(`${TLS}server-key.pem`),
+  }, handler);
+}
+
+/**
+ * A remote write receiver over HTTPS (certificate for IP 127.0.0.1) that requires a
+ * client certificate signed by the test CA; `u` is the query's `u`, a colon and the
+ * client certificate's common name.
+ */
+function mtlsReceiver(got: Got[]): Promise<{ port: number; close(): Promise<void> }> {
+  const server = nodeHttps.createServer({
+    cert: Deno.readTextFileSync(`${TLS}server-ip.pem`),
+    key: Deno.readTextFileSync(`${TLS}server-ip-key.pem`),
+    ca: Deno.readTextFileSync(`${TLS}ca.pem`),
+    requestCert: true,
+    rejectUnauthorized: true,
+  }, (req, res) => {
+    const chunks: Uint8Array[] = [];
+    req.on("data", (c: Uint8Array) => chunks.push(c));
+    req.on("end", () => {
+      const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      chunks.reduce((off, c) => (body.set(c, off), off + c.length), 0);
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (typeof v === "string") headers.set(k, v);
+      }
+      got.push({
+        u: `${new URL(req.url ?? "/", "https://x").searchParams.get("u")}:${peer.subject?.CN}`,
+        headers,
+        series: decodeWriteRequest(snappyDecompress(body)),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: (server.address() as { port: number }).port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }))
+  );
+}
+
+function indexOf(buf: Uint8Array, seq: number[]): number {
+  outer: for (let i = 0; i + seq.length <= buf.length; i++) {
+    for (let j = 0; j < seq.length; j++) if (buf[i + j] !== seq[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * A forward proxy: absolute-form requests are forwarded (request line rewritten),
+ * CONNECT is tunnelled. It records the head of each connection's first request and
+ * passes bodies through as bytes.
+ */
+function forwardProxy() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const heads: string[] = [];
+  const conns = new Set<Deno.Conn>();
+  const handle = async (conn: Deno.Conn) => {
+    let buf = new Uint8Array(0);
+    let end = -1;
+    const chunk = new Uint8Array(16384);
+    while ((end = indexOf(buf, [13, 10, 13, 10])) < 0) {
+      const n = await conn.read(chunk);
+      if (n === null) return;
+      const next = new Uint8Array(buf.length + n);
+      next.set(buf);
+      next.set(chunk.subarray(0, n), buf.length);
+      buf = next;
+    }
+    const head = new TextDecoder().decode(buf.subarray(0, end + 4));
+    const rest = buf.subarray(end + 4);
+    heads.push(head);
+    const [method, target] = head.split(" ");
+    let upstream: Deno.Conn;
+    if (method === "CONNECT") {
+      const [host, port] = target.split(":");
+      upstream = await Deno.connect({ hostname: host, port: Number(port) });
+      conns.add(upstream);
+      await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
+    } else {
+      const u = new URL(target);
+      upstream = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
+      conns.add(upstream);
+      const lines = head.split("\r\n");
+      lines[0] = `${method} ${u.pathname}${u.search} HTTP/1.1`;
+      await upstream.write(new TextEncoder().encode(lines.join("\r\n")));
+    }
+    if (rest.length > 0) await upstream.write(rest);
+    await Promise.all([
+      conn.readable.pipeTo(upstream.writable).catch(() => {}),
+      upstream.readable.pipeTo(conn.writable).catch(() => {}),
+    ]);
+  };
+  const done = (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      handle(conn).catch(() => {});
+    }
+  })().catch(() => {});
+  return {
+    port: listener.addr.port,
+    heads,
+    async close() {
+      listener.close();
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch {
+          // already closed
+        }
+      }
+      await done;
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "RemoteWrite sends -remoteWrite.headers, basic auth, bearer tokens (re-read from files), over TLS (CA, server name, client certificates) and through -remoteWrite.proxyURL",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using dir = await tempDir();
+    using logs = captureLogs();
+    const got: Got[] = [];
+    const http = receiver(got, false);
+    const https = receiver(got, true);
+    const mtls = await mtlsReceiver(got);
+    const proxy = forwardProxy();
+    const plain = (u: number) => `http://127.0.0.1:${http.addr.port}/api/v1/write?u=${u}`;
+    const secure = (u: number) => `https://127.0.0.1:${https.addr.port}/api/v1/write?u=${u}`;
+    const pwFile = `${dir.path}/password`;
+    const tokenFile = `${dir.path}/token`;
+    await Deno.writeTextFile(pwFile, "p@ss\n");
+    await Deno.writeTextFile(tokenFile, "token-one\n");
+    const retry = { retryMinInterval: 200, retryMaxInterval: 1000 };
+    const reg = new MetricsRegistry();
+    const rw = await RemoteWrite.open({
+      urls: [
+        {
+          url: plain(1),
+          headers: "X-Scope-OrgID: team-a^^X-Other:b",
+          basicAuthUsername: "user",
+          basicAuthPasswordFile: pwFile,
+          ...retry,
+        },
+        {
+          url: secure(2),
+          tlsCAFile: `${TLS}ca.pem`,
+          tlsServerName: "example.test",
+          bearerTokenFile: tokenFile,
+          ...retry,
+        },
+        { url: secure(3), tlsInsecureSkipVerify: true, bearerToken: "token-three", ...retry },
+        // The certificate is for example.test, not 127.0.0.1: verification must fail.
+        { url: secure(4), tlsCAFile: `${TLS}ca.pem`, ...retry },
+        { url: plain(5), proxyURL: `http://pu:pp@127.0.0.1:${proxy.port}`, ...retry },
+        {
+          url: secure(6),
+          proxyURL: `http://127.0.0.1:${proxy.port}`,
+          tlsCAFile: `${TLS}ca.pem`,
+          tlsServerName: "example.test",
+          ...retry,
+        },
+        // Client certificates, over Deno's TLS (7) and over node:https (8: insecureSkipVerify).
+        {
+          url: `https://127.0.0.1:${mtls.port}/api/v1/write?u=7`,
+          tlsCAFile: `${TLS}ca.pem`,
+          tlsCertFile: `${TLS}client.pem`,
+          tlsKeyFile: `${TLS}client-key.pem`,
+          ...retry,
+        },
+        {
+          url: `https://127.0.0.1:${mtls.port}/api/v1/write?u=8`,
+          tlsInsecureSkipVerify: true,
+          tlsCertFile: `${TLS}client.pem`,
+          tlsKeyFile: `${TLS}client-key.pem`,
+          ...retry,
+        },
+        // No client certificate: the server refuses the handshake.
+        {
+          url: `https://127.0.0.1:${mtls.port}/api/v1/write?u=9`,
+          tlsCAFile: `${TLS}ca.pem`,
+          ...retry,
+        },
+      ],
+      tmpDataPath: `${dir.path}/rw`,
+      flushInterval: 100,
+      registry: reg,
+    });
+    const client = "vmagent-deno client";
+    const delivered = ["1", "2", "3", "5", "6", `7:${client}`, `8:${client}`];
+    const waitAll = (name: string) =>
+      waitFor(
+        `${name} at URLs ${delivered}`,
+        () => {
+          const at = new Set(
+            got.filter((g) => g.series.some((ts) => ts.labels[0].value === name)).map((g) => g.u),
+          );
+          return delivered.every((u) => at.has(u)) ? true : undefined;
+        },
+        20_000,
+        100,
+      ).catch((e) => {
+        const at = [...new Set(got.map((g) => g.u))];
+        throw new Error(`${e.message}; got requests at ${at}\n${logs.text().slice(-3000)}`);
+      });
+    try {
+      const t0 = Date.now() - 60_000;
+      rw.push([series("rwtest_auth", { n: "1" }, [[t0, 1]])]);
+      await waitAll("rwtest_auth");
+      const first = (u: string) => got.find((g) => g.u === u)!;
+      for (const u of delivered) {
+        const g = first(u);
+        assert.deepEqual(g.series, [series("rwtest_auth", { n: "1" }, [[t0, 1]])], `URL ${u}`);
+        assert.equal(g.headers.get("content-encoding"), "snappy", `URL ${u}`);
+        assert.equal(g.headers.get("content-type"), "application/x-protobuf", `URL ${u}`);
+        assert.equal(g.headers.get("x-prometheus-remote-write-version"), "0.1.0", `URL ${u}`);
+        assert.equal(g.headers.get("user-agent"), "vmagent", `URL ${u}`);
+      }
+      assert.equal(first("1").headers.get("authorization"), `Basic ${btoa("user:p@ss")}`);
+      assert.equal(first("1").headers.get("x-scope-orgid"), "team-a");
+      assert.equal(first("1").headers.get("x-other"), "b");
+      assert.equal(first("5").headers.get("x-scope-orgid"), null, "headers are per URL");
+      assert.equal(first("2").headers.get("authorization"), "Bearer token-one");
+      assert.equal(first("3").headers.get("authorization"), "Bearer token-three");
+      assert.equal(first("5").headers.get("authorization"), null);
+      // Through the proxy: an absolute-form POST with proxy auth, and a CONNECT tunnel for https.
+      const post = proxy.heads.find((h) => h.startsWith(`POST ${plain(5)} `));
+      assert.ok(post, proxy.heads.join("\n---\n"));
+      assert.match(
+        post,
+        new RegExp(`\\r\\nproxy-authorization: Basic ${btoa("pu:pp")}\\r\\n`, "i"),
+      );
+      assert.ok(
+        proxy.heads.some((h) => h.startsWith(`CONNECT 127.0.0.1:${https.addr.port} `)),
+        proxy.heads.join("\n---\n"),
+      );
+      // The unverifiable server (4) and the missing client certificate (9): nothing arrives,
+      // the failures are counted and logged without the URL.
+      for (
+        const [n, why] of [["4", /certificate/i], ["9", /CertificateRequired|alert/i]] as const
+      ) {
+        await waitFor(
+          `failed sends to URL ${n}`,
+          () =>
+            metricValue(reg, `vmagent_remotewrite_errors_total{url="${n}:secret-url"}`) >= 2
+              ? true
+              : undefined,
+          10_000,
+          100,
+        );
+        assert.ok(!got.some((g) => g.u.split(":")[0] === n), `nothing at URL ${n}`);
+        const line = logs.lines.find((l) =>
+          l.includes(`couldn't send a block`) && l.includes(`"${n}:secret-url"`)
+        );
+        assert.match(line ?? "", why, `URL ${n}: ${line}`);
+      }
+      for (const port of [http.addr.port, https.addr.port, mtls.port]) {
+        assert.doesNotMatch(logs.text(), new RegExp(`:${port}(?![0-9])`), "no URL in the logs");
+      }
+      assert.doesNotMatch(logs.text(), /api\/v1\/write/, "no URL in the logs");
+
+      // The token file is re-read (at most once a second).
+      await Deno.writeTextFile(tokenFile, "token-two\n");
+      await new Promise((r) => setTimeout(r, 1100));
+      rw.push([series("rwtest_auth2", { n: "2" }, [[t0 + 1, 2]])]);
+      await waitAll("rwtest_auth2");
+      const second = got.find((g) =>
+        g.u === "2" && g.series.some((ts) => ts.labels[0].value === "rwtest_auth2")
+      )!;
+      assert.equal(second.headers.get("authorization"), "Bearer token-two");
+    } finally {
+      await rw.close();
+      await http.shutdown();
+      await https.shutdown();
+      await mtls.close();
+      await proxy.close();
     }
   },
 });

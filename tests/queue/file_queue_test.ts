@@ -247,6 +247,54 @@ Deno.test("FileQueue.read() with validateBlock skips only a block whose content 
   assert.match(reg.writePrometheus(), /vm_persistentqueue_blocks_dropped_total\{[^}]*\} 1\n/);
 });
 
+Deno.test("FileQueue.open() repairs around a block whose content is damaged: only that block is lost", () => {
+  // Each case damages block 2 of 6 (24-byte records in one chunk), then breaks something
+  // that makes open() scan the chunk for its valid end.
+  const f = (breakIt: (dir: string, copy: string) => string, want: number[], log: RegExp) => {
+    using dir = tempDir();
+    using copy = tempDir();
+    using logs = captureLogs();
+    // The clock stands still, so metainfo.json is saved on the first write only: the copy
+    // taken while the queue is open looks like the folder after a kill -9.
+    const q = open(dir.path);
+    for (const id of range(0, 6)) q.write(block(id));
+    for (const name of chunkNames(dir.path).concat("metainfo.json")) {
+      Deno.copyFileSync(`${dir.path}/${name}`, `${copy.path}/${name}`);
+    }
+    q.close();
+    const target = breakIt(dir.path, copy.path);
+    const c = Deno.openSync(`${target}/0000000000000000`, { write: true });
+    c.seekSync(24 * 2 + 8 + 10, Deno.SeekMode.Start); // inside block 2's content
+    c.writeSync(new Uint8Array([0xee, 0xee]));
+    c.close();
+    const r = open(target, { validateBlock: validBlock });
+    assert.deepEqual(drain(r), want);
+    r.close();
+    assert.match(logs.text(), log);
+    assert.match(logs.text(), /skipping a damaged block of 16 bytes at offset 48/);
+  };
+  // metainfo.json is lost: it is rebuilt from the chunk.
+  f(
+    (dir) => {
+      Deno.removeSync(`${dir}/metainfo.json`);
+      return dir;
+    },
+    [0, 1, 3, 4, 5],
+    /rebuilt it from 1 chunk file\(s\): reading from 0, writing at 144/,
+  );
+  // The chunk is shorter than the saved writer offset: cut in the middle of block 5.
+  f(
+    (dir) => {
+      Deno.truncateSync(`${dir}/0000000000000000`, 24 * 5 + 10);
+      return dir;
+    },
+    [0, 1, 3, 4],
+    /keeping the 120 bytes of valid blocks/,
+  );
+  // A kill -9: blocks written after the last metainfo save are recovered.
+  f((_, copy) => copy, [0, 1, 3, 4, 5], /recovered 120 bytes of blocks written after/);
+});
+
 Deno.test("FileQueue.read() survives a corrupted writer chunk: the reader and the writer move on together", () => {
   using dir = tempDir();
   using _logs = captureLogs();
@@ -385,6 +433,40 @@ Deno.test("FileQueue.write() drops the oldest blocks beyond maxPendingBytes and 
   );
   assert.match(text, /vm_persistentqueue_bytes_dropped_total\{[^}]*\} 384\n/);
   assert.match(text, /vm_persistentqueue_blocks_written_total\{[^}]*\} 10\n/);
+  q.close();
+});
+
+Deno.test("FileQueue exposes bytes_pending and free_disk_space_bytes, the room left under maxPendingBytes", () => {
+  const f = (maxPendingBytes: number, free: number, wantFree: number) => {
+    using dir = tempDir();
+    const reg = new MetricsRegistry();
+    const q = open(dir.path, { maxPendingBytes, registry: reg, freeDiskSpace: () => free });
+    for (const id of range(0, 3)) q.write(block(id, 64));
+    const l = `{path="${dir.path}",name="1:secret-url"}`;
+    const text = reg.writePrometheus();
+    assert.ok(text.includes(`vm_persistentqueue_bytes_pending${l} ${72 * 3}\n`), text);
+    assert.ok(text.includes(`vm_persistentqueue_free_disk_space_bytes${l} ${wantFree}\n`), text);
+    q.close();
+    assert.doesNotMatch(
+      reg.writePrometheus(),
+      /bytes_pending|free_disk_space/,
+      "gauges go on close",
+    );
+  };
+  f(0, 1_000_000, 1_000_000); // no limit: the disk's free space
+  f(72 * 10, 1_000_000, 72 * 7); // the limit minus what is pending
+  f(72 * 10, 100, 100); // a fuller disk wins
+});
+
+Deno.test("FileQueue reads the free disk space of its folder with statfs by default", () => {
+  using dir = tempDir();
+  const reg = new MetricsRegistry();
+  const q = open(dir.path, { registry: reg });
+  const line = reg.writePrometheus().split("\n").find((l) =>
+    l.startsWith("vm_persistentqueue_free_disk_space_bytes{")
+  );
+  const v = Number(line?.slice(line.lastIndexOf(" ") + 1));
+  assert.ok(Number.isSafeInteger(v) && v > 0, `free disk space: ${line}`);
   q.close();
 });
 

@@ -44,6 +44,63 @@ Deno.test("remoteWriteOptionsFromFlags() picks per-URL items as vmagent's GetOpt
   assert.equal(o.maxBlockSize, 8 * 1024 * 1024);
 });
 
+Deno.test("remoteWriteOptionsFromFlags() maps every per-URL flag to its own option", () => {
+  const f = (flag: string, values: [string, string], field: string, want: [unknown, unknown]) => {
+    const flags = parse([
+      "-remoteWrite.url=http://a/api/v1/write,http://b/api/v1/write",
+      `-remoteWrite.${flag}=${values.join(",")}`,
+    ]);
+    const urls = remoteWriteOptionsFromFlags(flags).urls as unknown as Record<string, unknown>[];
+    assert.deepEqual(urls.map((u) => u[field]), want, flag);
+  };
+  f("queues", ["3", "5"], "queues", [3, 5]);
+  f("maxDiskUsagePerURL", ["1GiB", "2MB"], "maxDiskUsage", [2 ** 30, 2_000_000]);
+  f("disableOnDiskQueue", ["false", "true"], "disableOnDiskQueue", [false, true]);
+  f("rateLimit", ["100", "200"], "rateLimit", [100, 200]);
+  f("sendTimeout", ["10s", "1m30s"], "sendTimeout", [10_000, 90_000]);
+  f("retryMinInterval", ["2s", "500ms"], "retryMinInterval", [2000, 500]);
+  f("retryMaxInterval", ["30s", "2m"], "retryMaxInterval", [30_000, 120_000]);
+  f("basicAuth.username", ["ua", "ub"], "basicAuthUsername", ["ua", "ub"]);
+  f("basicAuth.usernameFile", ["/ufa", "/ufb"], "basicAuthUsernameFile", ["/ufa", "/ufb"]);
+  f("basicAuth.password", ["pa", "pb"], "basicAuthPassword", ["pa", "pb"]);
+  f("basicAuth.passwordFile", ["/pfa", "/pfb"], "basicAuthPasswordFile", ["/pfa", "/pfb"]);
+  f("bearerToken", ["ta", "tb"], "bearerToken", ["ta", "tb"]);
+  f("bearerTokenFile", ["/tfa", "/tfb"], "bearerTokenFile", ["/tfa", "/tfb"]);
+  f("tlsCAFile", ["/caa", "/cab"], "tlsCAFile", ["/caa", "/cab"]);
+  f("tlsCertFile", ["/ca", "/cb"], "tlsCertFile", ["/ca", "/cb"]);
+  f("tlsKeyFile", ["/ka", "/kb"], "tlsKeyFile", ["/ka", "/kb"]);
+  f("tlsServerName", ["a.test", "b.test"], "tlsServerName", ["a.test", "b.test"]);
+  f("tlsInsecureSkipVerify", ["true", "false"], "tlsInsecureSkipVerify", [true, false]);
+  f("proxyURL", ["http://pa:1", "socks5://pb:2"], "proxyURL", ["http://pa:1", "socks5://pb:2"]);
+  f("significantFigures", ["2", "3"], "significantFigures", [2, 3]);
+  f("roundDigits", ["1", "2"], "roundDigits", [1, 2]);
+});
+
+Deno.test("remoteWriteOptionsFromFlags() maps the global flags", () => {
+  const o = remoteWriteOptionsFromFlags(parse([
+    "-remoteWrite.url=http://a/api/v1/write",
+    "-remoteWrite.maxRowsPerBlock=500",
+    "-remoteWrite.maxBlockSize=1MiB",
+    "-remoteWrite.flushInterval=250ms",
+    "-remoteWrite.dropSamplesOnOverload",
+    "-remoteWrite.keepDanglingQueues",
+    "-remoteWrite.label=a=1,b=2",
+  ]));
+  assert.deepEqual(
+    [o.maxRowsPerBlock, o.maxBlockSize, o.flushInterval, o.dropSamplesOnOverload],
+    [500, 2 ** 20, 250, true],
+  );
+  assert.equal(o.keepDanglingQueues, true);
+  assert.deepEqual(o.labels, ["a=1", "b=2"]);
+  assert.equal(o.showURL, false, "URLs are secrets by default");
+  // A bare per-URL bool (vmagent v1.96 had it global) applies to every URL.
+  const stateless = remoteWriteOptionsFromFlags(parse([
+    "-remoteWrite.url=http://a/api/v1/write,http://b/api/v1/write",
+    "-remoteWrite.disableOnDiskQueue",
+  ]));
+  assert.deepEqual(stateless.urls.map((u) => u.disableOnDiskQueue), [true, true]);
+});
+
 Deno.test("remoteWriteOptionsFromFlags() gives no URL (stdout mode) without -remoteWrite.url", () => {
   const o = remoteWriteOptionsFromFlags(parse([]), { flushInterval: 50 });
   assert.deepEqual(o.urls, []);

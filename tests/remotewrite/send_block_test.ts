@@ -155,6 +155,44 @@ Deno.test("sendBlock() retries network errors and counts them in errors_total", 
   );
 });
 
+Deno.test("sendBlock() logs the cause of a network error with the URL hidden", async () => {
+  const f = async (err: Error, want: string) => {
+    using logs = captureLogs();
+    const s = setup([err, 204]);
+    await run(s, 5000);
+    const line = logs.lines.find((l) => l.includes("couldn't send a block")) ?? logs.text();
+    assert.ok(line.includes(`to "1:secret-url": ${want}; re-sending the block in 1s`), line);
+    assert.doesNotMatch(line, /127\.0\.0\.1:1\b|token|s3cret/);
+  };
+  // Deno's fetch: the message says little, the cause says what happened and names the URL.
+  await f(
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (http://127.0.0.1:1/api/v1/write?token=abc): " +
+          "client error (Connect): tcp connect error: Connection refused (os error 111)",
+      ),
+    }),
+    "fetch failed: error sending request for url (1:secret-url): client error (Connect): " +
+      "tcp connect error: Connection refused (os error 111)",
+  );
+  // Deno's message for a connection lost mid-request names the target's address too.
+  await f(
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request from 127.0.0.1:46996 for http://127.0.0.1:1/api/v1/write " +
+          "(127.0.0.1:1): client error (SendRequest): connection error: Connection reset by peer",
+      ),
+    }),
+    "fetch failed: error sending request from 127.0.0.1:46996 for 1:secret-url (1:secret-url): " +
+      "client error (SendRequest): connection error: Connection reset by peer",
+  );
+  // A cause that repeats the message is not repeated.
+  await f(
+    new Error("connect ECONNREFUSED https://u:s3cret@127.0.0.1:1/x", { cause: "ECONNREFUSED" }),
+    "connect ECONNREFUSED 1:secret-url",
+  );
+});
+
 Deno.test("sendBlock() re-sends at once, once, when a kept-alive connection was closed (EOF)", async () => {
   using _logs = captureLogs();
   const eof = () =>
