@@ -9,6 +9,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { isIP } from "node:net";
 import tls from "node:tls";
 import type { Buffer } from "node:buffer";
 
@@ -51,11 +52,16 @@ const TLS_VERSIONS: Record<string, tls.SecureVersion> = {
 };
 
 function tlsOptions(t: NodeTLS): tls.ConnectionOptions {
+  const name = t.serverName || undefined;
+  // Go verifies the certificate against an IP server name (its IP SANs) and sends no SNI for
+  // it; Node refuses an IP as `servername`, so the name is checked by hand instead.
+  const ip = name !== undefined && isIP(name) !== 0;
   return {
     ca: t.ca,
     cert: t.cert,
     key: t.key,
-    servername: t.serverName || undefined,
+    servername: ip ? undefined : name,
+    checkServerIdentity: ip ? (_host, cert) => tls.checkServerIdentity(name, cert) : undefined,
     rejectUnauthorized: !t.insecureSkipVerify,
     minVersion: t.minVersion ? TLS_VERSIONS[t.minVersion] : undefined,
   };
