@@ -152,6 +152,11 @@ export class Agent {
       allowedPercent: flags.get("memory.allowedPercent"),
       allowedBytes: flags.get("memory.allowedBytes"),
     });
+    if (flags.isSet("remoteWrite.retryMaxTime")) {
+      log.warn(
+        "-remoteWrite.retryMaxTime is deprecated; use -remoteWrite.retryMaxInterval instead",
+      );
+    }
     this.#remoteWrite = await openRemoteWrite(
       remoteWriteOptionsFromFlags(flags, { rules: relabel, memoryAllowed: mem.allowed }),
     );

@@ -107,6 +107,12 @@ export const REMOTE_WRITE_FLAGS = {
     `Largest delay between attempts to send a block to ${URL}; the doubling delay stays at ` +
       "this value once it gets there. See also -remoteWrite.retryMinInterval",
   ),
+  "remoteWrite.retryMaxTime": durationArrayFlag(
+    "1m",
+    `The max time spent on retry attempts to send a block of data to ${URL}. This flag is ` +
+      "deprecated, use -remoteWrite.retryMaxInterval instead; it applies only when " +
+      "-remoteWrite.retryMaxInterval is not set",
+  ),
   "remoteWrite.label": stringArrayFlag(
     "Optional label as name=value added to every series sent to every -remoteWrite.url",
   ),

@@ -75,7 +75,11 @@ export function remoteWriteOptionsFromFlags(
     rateLimit: flags.getArg("remoteWrite.rateLimit", i),
     sendTimeout: flags.getArg("remoteWrite.sendTimeout", i),
     retryMinInterval: flags.getArg("remoteWrite.retryMinInterval", i),
-    retryMaxInterval: flags.getArg("remoteWrite.retryMaxInterval", i),
+    // vmagent still honours the deprecated -remoteWrite.retryMaxTime, unless
+    // -remoteWrite.retryMaxInterval is given.
+    retryMaxInterval: flags.isSet("remoteWrite.retryMaxInterval")
+      ? flags.getArg("remoteWrite.retryMaxInterval", i)
+      : flags.getArg("remoteWrite.retryMaxTime", i),
     headers: flags.getArg("remoteWrite.headers", i),
     basicAuthUsername: flags.getArg("remoteWrite.basicAuth.username", i),
     basicAuthUsernameFile: flags.getArg("remoteWrite.basicAuth.usernameFile", i),

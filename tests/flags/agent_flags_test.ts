@@ -112,6 +112,7 @@ const WANT: Record<string, [string, boolean, unknown, string]> = {
   "remoteWrite.rateLimit": ["int", true, [], ""],
   "remoteWrite.retryMinInterval": ["duration", true, [], ""],
   "remoteWrite.retryMaxInterval": ["duration", true, [], ""],
+  "remoteWrite.retryMaxTime": ["duration", true, [], ""],
   "remoteWrite.label": ["string", true, [], ""],
   "remoteWrite.relabelConfig": ["string", false, "", ""],
   "remoteWrite.urlRelabelConfig": ["string", true, [], ""],

@@ -60,6 +60,7 @@ Deno.test("remoteWriteOptionsFromFlags() maps every per-URL flag to its own opti
   f("sendTimeout", ["10s", "1m30s"], "sendTimeout", [10_000, 90_000]);
   f("retryMinInterval", ["2s", "500ms"], "retryMinInterval", [2000, 500]);
   f("retryMaxInterval", ["30s", "2m"], "retryMaxInterval", [30_000, 120_000]);
+  f("retryMaxTime", ["20s", "3m"], "retryMaxInterval", [20_000, 180_000]);
   f("basicAuth.username", ["ua", "ub"], "basicAuthUsername", ["ua", "ub"]);
   f("basicAuth.usernameFile", ["/ufa", "/ufb"], "basicAuthUsernameFile", ["/ufa", "/ufb"]);
   f("basicAuth.password", ["pa", "pb"], "basicAuthPassword", ["pa", "pb"]);
@@ -140,4 +141,15 @@ Deno.test("loadRemoteWriteRelabelRules() loads the global and per-URL files", as
     `-remoteWrite.relabelConfig=${dir.path}/bad.yml`,
   ]);
   await assert.rejects(loadRemoteWriteRelabelRules(bad), /bad.yml/);
+});
+
+Deno.test("remoteWriteOptionsFromFlags() prefers -remoteWrite.retryMaxInterval to the deprecated -remoteWrite.retryMaxTime", () => {
+  const flags = parse([
+    "-remoteWrite.url=http://a/api/v1/write",
+    "-remoteWrite.retryMaxTime=20s",
+    "-remoteWrite.retryMaxInterval=40s",
+  ]);
+  assert.deepEqual(remoteWriteOptionsFromFlags(flags).urls.map((u) => u.retryMaxInterval), [
+    40_000,
+  ]);
 });
