@@ -56,15 +56,17 @@ function tlsOptions(t: NodeTLS): tls.ConnectionOptions {
   // Go verifies the certificate against an IP server name (its IP SANs) and sends no SNI for
   // it; Node refuses an IP as `servername`, so the name is checked by hand instead.
   const ip = name !== undefined && isIP(name) !== 0;
-  return {
+  const o: tls.ConnectionOptions = {
     ca: t.ca,
     cert: t.cert,
     key: t.key,
     servername: ip ? undefined : name,
-    checkServerIdentity: ip ? (_host, cert) => tls.checkServerIdentity(name, cert) : undefined,
     rejectUnauthorized: !t.insecureSkipVerify,
     minVersion: t.minVersion ? TLS_VERSIONS[t.minVersion] : undefined,
   };
+  // Node rejects the property when present but undefined.
+  if (ip) o.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(name, cert);
+  return o;
 }
 
 function openTunnel(req: NodeRequest): Promise<tls.TLSSocket> {
