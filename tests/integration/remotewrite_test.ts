@@ -14,6 +14,7 @@ import { decodeWriteRequest } from "../../lib/remotewrite/write_request_decoder.
 import { STALE_NAN, type TimeSeries } from "../../lib/util/series.ts";
 import { captureLogs } from "../queue/_helpers.ts";
 import { metricValue } from "../remotewrite/_fakes.ts";
+import { forwardProxy } from "./_forward_proxy.ts";
 import { freePort, havePeers, peerPath, start, tempDir, waitFor } from "./_peers.ts";
 import { promQuery, startPrometheus, startVictoriaMetrics, vmExport } from "./_vm.ts";
 
@@ -333,82 +334,6 @@ function mtlsReceiver(got: Got[]): Promise<{ port: number; close(): Promise<void
         close: () => new Promise<void>((r) => server.close(() => r())),
       }))
   );
-}
-
-function indexOf(buf: Uint8Array, seq: number[]): number {
-  outer: for (let i = 0; i + seq.length <= buf.length; i++) {
-    for (let j = 0; j < seq.length; j++) if (buf[i + j] !== seq[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-/**
- * A forward proxy: absolute-form requests are forwarded (request line rewritten),
- * CONNECT is tunnelled. It records the head of each connection's first request and
- * passes bodies through as bytes.
- */
-function forwardProxy() {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const heads: string[] = [];
-  const conns = new Set<Deno.Conn>();
-  const handle = async (conn: Deno.Conn) => {
-    let buf = new Uint8Array(0);
-    let end = -1;
-    const chunk = new Uint8Array(16384);
-    while ((end = indexOf(buf, [13, 10, 13, 10])) < 0) {
-      const n = await conn.read(chunk);
-      if (n === null) return;
-      const next = new Uint8Array(buf.length + n);
-      next.set(buf);
-      next.set(chunk.subarray(0, n), buf.length);
-      buf = next;
-    }
-    const head = new TextDecoder().decode(buf.subarray(0, end + 4));
-    const rest = buf.subarray(end + 4);
-    heads.push(head);
-    const [method, target] = head.split(" ");
-    let upstream: Deno.Conn;
-    if (method === "CONNECT") {
-      const [host, port] = target.split(":");
-      upstream = await Deno.connect({ hostname: host, port: Number(port) });
-      conns.add(upstream);
-      await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
-    } else {
-      const u = new URL(target);
-      upstream = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
-      conns.add(upstream);
-      const lines = head.split("\r\n");
-      lines[0] = `${method} ${u.pathname}${u.search} HTTP/1.1`;
-      await upstream.write(new TextEncoder().encode(lines.join("\r\n")));
-    }
-    if (rest.length > 0) await upstream.write(rest);
-    await Promise.all([
-      conn.readable.pipeTo(upstream.writable).catch(() => {}),
-      upstream.readable.pipeTo(conn.writable).catch(() => {}),
-    ]);
-  };
-  const done = (async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      handle(conn).catch(() => {});
-    }
-  })().catch(() => {});
-  return {
-    port: listener.addr.port,
-    heads,
-    async close() {
-      listener.close();
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch {
-          // already closed
-        }
-      }
-      await done;
-    },
-  };
 }
 
 Deno.test({

@@ -13,6 +13,7 @@ import { ScrapePool } from "../../lib/scrape/scrape_pool.ts";
 import { MetricsRegistry } from "../../lib/metrics/registry.ts";
 import { CollectingSink } from "../scrape/_helpers.ts";
 import { autoOf, misbehavingServer, quiet, scraped, target, TLS_DIR } from "./_scrape_targets.ts";
+import { forwardProxy } from "./_forward_proxy.ts";
 
 /** A pool that opens a new connection for every scrape. */
 function noKeepAlivePool(sink: CollectingSink): ScrapePool {
@@ -133,69 +134,6 @@ Deno.test("ScrapePool presents the tls_config client certificate", async () => {
     await srv.close();
   }
 });
-
-/** A minimal forward proxy (absolute-form GET and CONNECT) that records request heads. */
-function forwardProxy() {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const heads: string[] = [];
-  const conns = new Set<Deno.Conn>();
-  const serve = async () => {
-    for await (const conn of listener) {
-      conns.add(conn);
-      (async () => {
-        const buf = new Uint8Array(16384);
-        let head = "";
-        let rest = new Uint8Array(0);
-        while (!head.includes("\r\n\r\n")) {
-          const n = await conn.read(buf);
-          if (n === null) return;
-          const chunk = new TextDecoder().decode(buf.subarray(0, n));
-          head += chunk;
-        }
-        const end = head.indexOf("\r\n\r\n") + 4;
-        rest = new TextEncoder().encode(head.substring(end));
-        head = head.substring(0, end);
-        heads.push(head);
-        const [method, target] = head.split(" ");
-        let upstream: Deno.Conn;
-        if (method === "CONNECT") {
-          const [host, port] = target.split(":");
-          upstream = await Deno.connect({ hostname: host, port: Number(port) });
-          conns.add(upstream);
-          await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
-        } else {
-          const u = new URL(target);
-          upstream = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
-          conns.add(upstream);
-          const lines = head.split("\r\n").filter((l) => !/^proxy-/i.test(l));
-          lines[0] = `${method} ${u.pathname}${u.search} HTTP/1.1`;
-          await upstream.write(new TextEncoder().encode(lines.join("\r\n")));
-        }
-        if (rest.length > 0) await upstream.write(rest);
-        await Promise.all([
-          conn.readable.pipeTo(upstream.writable).catch(() => {}),
-          upstream.readable.pipeTo(conn.writable).catch(() => {}),
-        ]);
-      })().catch(() => {});
-    }
-  };
-  const done = serve().catch(() => {});
-  return {
-    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
-    heads,
-    async close() {
-      listener.close();
-      for (const c of conns) {
-        try {
-          c.close();
-        } catch {
-          // already closed
-        }
-      }
-      await done;
-    },
-  };
-}
 
 Deno.test("ScrapePool scrapes through proxy_url, with proxy basic auth, over HTTP and HTTPS", async () => {
   const srv = await misbehavingServer();
