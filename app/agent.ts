@@ -15,8 +15,13 @@ import { DiscoveryManager } from "../lib/discovery/manager.ts";
 import { createKubernetesDiscoverer } from "../lib/discovery/kubernetes/mod.ts";
 import type { KubernetesSDConfig } from "../lib/config/types.ts";
 import { type AgentFlags, describeFlags, formatFlagsPage } from "../lib/flags/mod.ts";
-import { writeAppMetrics } from "../lib/metrics/app_metrics.ts";
-import { allowedMemory, readMemoryLimit } from "../lib/metrics/resources.ts";
+import { type ResourceInfo, writeAppMetrics } from "../lib/metrics/app_metrics.ts";
+import {
+  allowedMemory,
+  availableCPUs,
+  readCPUQuota,
+  readMemoryLimit,
+} from "../lib/metrics/resources.ts";
 import { metrics } from "../lib/metrics/registry.ts";
 import { parseSeriesSelector } from "../lib/relabel/mod.ts";
 import type { RemoteWrite } from "../lib/remotewrite/remote_write.ts";
@@ -113,6 +118,7 @@ export class Agent {
   #checkTimer?: ReturnType<typeof setInterval>;
   #stopping?: Promise<void>;
   #rwRelabelTexts = { global: "", perURL: [] as string[] };
+  #resources?: ResourceInfo;
 
   private constructor(opts: AgentOptions, cluster: ClusterOptions, config: Config) {
     this.#flags = opts.flags;
@@ -152,6 +158,16 @@ export class Agent {
       allowedPercent: flags.get("memory.allowedPercent"),
       allowedBytes: flags.get("memory.allowedBytes"),
     });
+    // Without a readable quota, the cores are what the runtime reports (it honours a cgroup's
+    // CPU quota itself), as vmagent falls back to runtime.NumCPU().
+    const quota = readCPUQuota();
+    const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+    this.#resources = {
+      memoryLimit: memLimit,
+      allowedMemory: mem.allowed,
+      cpuQuota: quota > 0 ? quota : cores,
+      availableCPUs: availableCPUs(quota, cores),
+    };
     if (flags.isSet("remoteWrite.retryMaxTime")) {
       log.warn(
         "-remoteWrite.retryMaxTime is deprecated; use -remoteWrite.retryMaxInterval instead",
@@ -271,6 +287,7 @@ export class Agent {
           startTimeMs: this.#startTime,
           flags: () => flagInfos,
           heap: () => sumHeaps(Deno.memoryUsage(), this.#workers?.heapStats()),
+          resources: this.#resources,
         }),
       flagsText: () => formatFlagsPage(flags),
       configText: () => this.#config.maskedYaml,

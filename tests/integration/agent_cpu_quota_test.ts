@@ -55,6 +55,9 @@ Deno.test({
         30_000,
       );
       assert.match(text, /^vmagent_remotewrite_queues\{url="1:secret-url"\} 2$/m);
+      // The resource gauges vmagent's dashboard reads report the quota too.
+      assert.match(text, /^vm_available_cpu_cores 1$/m);
+      assert.match(text, /^process_cpu_cores_available 1$/m);
     } finally {
       await agent.stop();
       sh(`rmdir ${cg}`);

@@ -63,6 +63,16 @@ Deno.test({
         ),
       );
       assert.match(out, /^vm_app_version\{.*job="vmagent".*\} 1 \d{13}$/m);
+      // vmagent's resource gauges: the memory limit, and -memory.allowedPercent (60) of it.
+      const gauge = (name: string) => {
+        const m = out.match(new RegExp(`^${name}\\{[^}]*\\} (\\S+) \\d{13}$`, "m"));
+        assert.ok(m, `${name} was not scraped`);
+        return Number(m[1]);
+      };
+      const available = gauge("vm_available_memory_bytes");
+      assert.ok(available > 0);
+      assert.equal(gauge("vm_allowed_memory_bytes"), Math.floor(available * 0.6));
+      assert.ok(gauge("vm_available_cpu_cores") >= 1);
     } finally {
       assert.equal(await proc.stop(), 0, proc.output());
     }
