@@ -24,6 +24,7 @@ import { Backoff } from "../util/backoff.ts";
 import { parseRetryAfter } from "./retry_after.ts";
 import type { Clock } from "../util/clock.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
+import { errorChainText } from "../util/error_chain.ts";
 
 /** What {@linkcode sendBlock} needs to send: the client is `createHttpClient`'s or a fake. */
 export interface SendTarget {
@@ -137,14 +138,7 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`()]*/gi;
  * secrets unless `-remoteWrite.showURL`.
  */
 function transportError(e: unknown, t: SendTarget): string {
-  const parts: string[] = [];
-  let x: unknown = e;
-  for (let depth = 0; depth < 5 && x !== undefined && x !== null; depth++) {
-    const msg = errorText(x);
-    if (msg !== "" && !parts.some((p) => p.includes(msg))) parts.push(msg);
-    x = x instanceof Error ? x.cause : undefined;
-  }
-  let text = parts.join(": ").replace(URL_IN_TEXT, t.sanitizedURL);
+  let text = errorChainText(e).replace(URL_IN_TEXT, t.sanitizedURL);
   let host = "";
   try {
     host = new URL(t.url).host;

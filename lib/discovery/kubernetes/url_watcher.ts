@@ -18,6 +18,7 @@ import { type KubeObject, objectKey, type WatchRole } from "./objects.ts";
 import { parseObject, parseObjectList } from "./parse_objects.ts";
 import { Backoff } from "../../util/backoff.ts";
 import type { Sleep } from "../../util/clock.ts";
+import { errorChainText } from "../../util/error_chain.ts";
 
 const log = getLogger("kubernetes_sd");
 
@@ -36,8 +37,9 @@ function delimiter(url: string): string {
 }
 
 /** The message of an error. */
+/** The error with its causes: Deno's fetch keeps the TLS or connection failure in `cause`. */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorChainText(e);
 }
 
 /**
