@@ -47,21 +47,33 @@ export interface LoadConfigOptions extends ReadOptions {
  * ```
  */
 export async function readConfigText(pathOrUrl: string, opts: ReadOptions = {}): Promise<string> {
-  let text: string;
-  if (isHTTPURL(pathOrUrl)) {
-    const resp = await (opts.fetch ?? fetch)(pathOrUrl);
-    if (resp.status !== 200) {
-      await resp.body?.cancel();
-      throw new Error(
-        `unexpected status code returned from ${JSON.stringify(pathOrUrl)}: ${resp.status}`,
-      );
-    }
-    text = await resp.text();
-  } else {
-    text = await (opts.readTextFile ?? Deno.readTextFile)(pathOrUrl);
-  }
+  const text = await readFileOrHTTP(pathOrUrl, opts);
   const env = opts.env ?? ((name: string) => Deno.env.get(name));
   return expandEnvTemplate(text, env);
+}
+
+/**
+ * Reads a file path or an http(s) URL as text, as vmagent's `ReadFileOrHTTP`: a URL must
+ * answer 200. No placeholders are expanded. Throws an Error with the cause.
+ *
+ * @example
+ * ```ts
+ * await readFileOrHTTP("https://cfg.example.com/kubeconfig"); // the body
+ * ```
+ */
+export async function readFileOrHTTP(
+  pathOrUrl: string,
+  opts: Pick<ReadOptions, "fetch" | "readTextFile"> = {},
+): Promise<string> {
+  if (!isHTTPURL(pathOrUrl)) return await (opts.readTextFile ?? Deno.readTextFile)(pathOrUrl);
+  const resp = await (opts.fetch ?? fetch)(pathOrUrl);
+  if (resp.status !== 200) {
+    await resp.body?.cancel();
+    throw new Error(
+      `unexpected status code returned from ${JSON.stringify(pathOrUrl)}: ${resp.status}`,
+    );
+  }
+  return await resp.text();
 }
 
 /** Reads the files named by `scrape_config_files`, skipping unreadable ones as vmagent does. */

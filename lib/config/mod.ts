@@ -16,6 +16,7 @@ export {
   loadConfig,
   type LoadConfigOptions,
   readConfigText,
+  readFileOrHTTP,
   type ReadOptions,
 } from "./load_config.ts";
 export { loadRelabelConfigFile, parseRelabelConfigText } from "./relabel_config_file.ts";

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { loadConfig, type LoadConfigOptions } from "../../lib/config/load_config.ts";
+import {
+  loadConfig,
+  type LoadConfigOptions,
+  readFileOrHTTP,
+} from "../../lib/config/load_config.ts";
 import { ConfigError } from "../../lib/util/field_error.ts";
 
 /** An in-memory file system: path -> text. Folders are implied by the paths. */
@@ -152,4 +156,32 @@ Deno.test("loadConfig() throws a ConfigError naming the source when it cannot be
     memFS({ "/etc/p.yml": "scrape_configs:\n- job_name: a\n  scrape_timeout: soon\n" }),
     '/etc/p.yml:3:19: scrape_configs[0].scrape_timeout: cannot parse duration "soon"',
   );
+});
+
+Deno.test("readFileOrHTTP() reads a path from disk and a URL over http, without placeholders", async () => {
+  const asked: string[] = [];
+  const opts = {
+    readTextFile: (p: string) => {
+      asked.push(`file ${p}`);
+      return Promise.resolve("from disk %{X}");
+    },
+    fetch: (input: string | URL | Request) => {
+      asked.push(`url ${String(input)}`);
+      const ok = String(input).endsWith("/kubeconfig");
+      return Promise.resolve(
+        new Response(ok ? "from http %{X}" : "nope", { status: ok ? 200 : 404 }),
+      );
+    },
+  } as Parameters<typeof readFileOrHTTP>[1];
+  assert.equal(await readFileOrHTTP("/etc/kube/config", opts), "from disk %{X}");
+  assert.equal(await readFileOrHTTP("https://cfg.test/kubeconfig", opts), "from http %{X}");
+  await assert.rejects(
+    readFileOrHTTP("http://cfg.test/missing", opts),
+    { message: 'unexpected status code returned from "http://cfg.test/missing": 404' },
+  );
+  assert.deepEqual(asked, [
+    "file /etc/kube/config",
+    "url https://cfg.test/kubeconfig",
+    "url http://cfg.test/missing",
+  ]);
 });

@@ -352,3 +352,49 @@ Deno.test({
     await assertAlive(agent);
   },
 });
+
+Deno.test({
+  name: "main.ts reads kubeconfig_file from an http URL, as vmagent does",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using api = denoHttpsApi(podsApi());
+    await using dir = await tempDir();
+    const kc = kubeconfig(api.url, { ca: "mtls-ca.pem", token: "url-token" });
+    const served: string[] = [];
+    const kcServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+      served.push(new URL(req.url).pathname);
+      return new URL(req.url).pathname === "/kubeconfig"
+        ? new Response(kc)
+        : new Response("not found", { status: 404 });
+    });
+    try {
+      const config = `${dir.path}/scrape.yml`;
+      await Deno.writeTextFile(
+        config,
+        `scrape_configs:
+- job_name: k8s-url
+  scrape_interval: 1h
+  kubernetes_sd_configs:
+  - role: pod
+    kubeconfig_file: http://127.0.0.1:${kcServer.addr.port}/kubeconfig
+  relabel_configs:
+  - source_labels: [__address__]
+    target_label: pod_address
+  - target_label: __address__
+    replacement: 127.0.0.1:9
+`,
+      );
+      await using agent = await startLiveAgent([
+        `-promscrape.config=${config}`,
+        `-remoteWrite.tmpDataPath=${dir.path}/rw`,
+      ]);
+      assertEtcdTarget(await targetsOf(agent, "k8s-url"), "k8s-url");
+      assert.ok(served.includes("/kubeconfig"), served.join(","));
+      await api.api.waitForRequests(1);
+      assert.equal(api.api.requests[0].headers.get("authorization"), "Bearer url-token");
+    } finally {
+      await kcServer.shutdown();
+    }
+  },
+});

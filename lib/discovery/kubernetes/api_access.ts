@@ -7,6 +7,7 @@
  * @module
  */
 import type { HTTPClientConfig, KubernetesSDConfig } from "../../config/types.ts";
+import { readFileOrHTTP } from "../../config/load_config.ts";
 import { parseKubeConfig } from "./kubeconfig.ts";
 import { isIPv6Host } from "./meta_labels.ts";
 
@@ -32,7 +33,10 @@ export interface ApiAccess {
 
 /** I/O for {@linkcode resolveApiAccess}. */
 export interface ApiAccessOptions {
-  /** Reads a text file. @default Deno.readTextFile */
+  /**
+   * Reads a text file; `kubeconfig_file` may also be an http(s) URL, as in vmagent.
+   * @default readFileOrHTTP
+   */
   readFile?: (path: string) => Promise<string>;
   /** Reads an environment variable. @default Deno.env.get */
   env?: (name: string) => string | undefined;
@@ -67,7 +71,7 @@ export async function resolveApiAccess(
   cfg: KubernetesSDConfig,
   opts: ApiAccessOptions = {},
 ): Promise<ApiAccess> {
-  const readFile = opts.readFile ?? ((p: string) => Deno.readTextFile(p));
+  const readFile = opts.readFile ?? ((p: string) => readFileOrHTTP(p));
   const env = opts.env ?? ((n: string) => Deno.env.get(n));
   let server = cfg.apiServer ?? "";
   let http = cfg.http;
