@@ -236,6 +236,50 @@ export function removeFile(path: string): void {
 }
 
 /**
+ * Creates `dir` when missing and takes the exclusive lock on its `flock.lock`, so
+ * that one process at a time uses the queue; throws when another process holds it.
+ *
+ * @example
+ * ```ts
+ * const lock = lockDir("/tmp/q");
+ * // ... use the queue ...
+ * unlockDir(lock);
+ * ```
+ */
+export function lockDir(dir: string): Deno.FsFile {
+  Deno.mkdirSync(dir, { recursive: true });
+  const lock = Deno.openSync(join(dir, FLOCK_FILENAME), {
+    read: true,
+    write: true,
+    create: true,
+  });
+  if (!lock.tryLockSync(true)) {
+    lock.close();
+    throw new Error(
+      `cannot open persistent queue at ${dir}: another process holds ${FLOCK_FILENAME}`,
+    );
+  }
+  return lock;
+}
+
+/**
+ * Releases a lock taken by {@linkcode lockDir} and closes its file.
+ *
+ * @example
+ * ```ts
+ * unlockDir(lockDir("/tmp/q")); // another process may open /tmp/q now
+ * ```
+ */
+export function unlockDir(lock: Deno.FsFile): void {
+  try {
+    lock.unlockSync();
+  } catch {
+    // closing releases it anyway
+  }
+  lock.close();
+}
+
+/**
  * Returns the bytes an unprivileged process may still write on the file system holding
  * `path` (statfs `f_bavail × f_bsize`, as vmagent's `fs.MustGetFreeSpace`), or NaN when
  * it cannot be told.

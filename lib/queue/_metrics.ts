@@ -41,17 +41,17 @@ export interface QueueMetricsSource {
   name: string;
   /** Bytes waiting in the file queue (`vm_persistentqueue_bytes_pending`). */
   pendingBytes: () => number;
-  /**
-   * Room left for the queue (`vm_persistentqueue_free_disk_space_bytes`): free disk
-   * space, or less with `-remoteWrite.maxDiskUsagePerURL`.
-   */
-  freeDiskSpace: () => number;
+  /** Free bytes on the file system of a folder. */
+  freeDiskSpace: (dir: string) => number;
+  /** The queue's pending bytes limit (`-remoteWrite.maxDiskUsagePerURL`); 0 = unlimited. */
+  maxPendingBytes: number;
 }
 
 /**
  * Creates (or finds) the `vm_persistentqueue_*` counters of a queue, and (re)registers
  * its `vm_persistentqueue_bytes_pending` and `vm_persistentqueue_free_disk_space_bytes`
- * gauges (vmagent HEAD `lib/persistentqueue`).
+ * gauges (vmagent HEAD `lib/persistentqueue`). The latter is the room left for the
+ * queue: free disk space, or less when the limit leaves less.
  *
  * @example
  * ```ts
@@ -59,7 +59,8 @@ export interface QueueMetricsSource {
  *   path: "/tmp/q",
  *   name: "1:secret-url",
  *   pendingBytes: () => q.pendingBytes,
- *   freeDiskSpace: () => freeDiskSpace("/tmp/q"),
+ *   freeDiskSpace,
+ *   maxPendingBytes: 0,
  * });
  * m.blocksWritten.inc(); // vm_persistentqueue_blocks_written_total{path="/tmp/q",name="1:secret-url"} 1
  * m.unregister(); // drops the gauges on close
@@ -67,9 +68,13 @@ export interface QueueMetricsSource {
  */
 export function queueMetrics(registry: MetricsRegistry, src: QueueMetricsSource): QueueMetrics {
   const l = `{path="${escapeLabelValue(src.path)}",name="${escapeLabelValue(src.name)}"}`;
+  const { path, pendingBytes, freeDiskSpace, maxPendingBytes: max } = src;
+  // As vmagent HEAD: with a limit, the room left under it when the disk has more.
+  const room = (): number =>
+    max > 0 ? Math.min(max - pendingBytes(), freeDiskSpace(path)) : freeDiskSpace(path);
   const gauges = [
-    [`vm_persistentqueue_bytes_pending${l}`, src.pendingBytes],
-    [`vm_persistentqueue_free_disk_space_bytes${l}`, src.freeDiskSpace],
+    [`vm_persistentqueue_bytes_pending${l}`, pendingBytes],
+    [`vm_persistentqueue_free_disk_space_bytes${l}`, room],
   ] as const;
   for (const [id, fn] of gauges) {
     registry.unregister(id);
